@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Usage: base-image.sh IMAGE   (ubuntu:18.04 | ubuntu:24.04 | debian:12)
+#
+# Provides IMAGE the way the official one would be: the local image if present, else a
+# pull, else a debootstrap build. The build verifies the archive's signatures with
+# pinned keys, applies the release's updates and security pockets (so e.g. 18.04 gets
+# Python 3.6.9 like the official image) and imports the result under IMAGE.
+# No mirror is named here: debootstrap's own default is used and the extra apt lines
+# are derived from the sources.list it writes.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+image=${1:?usage: base-image.sh IMAGE}
+
+case $image in
+    ubuntu:18.04) distro=ubuntu suite=bionic  archive_key=790BC7277767219C42C86F933B4FE6ACC0B21F32 ;;
+    ubuntu:24.04) distro=ubuntu suite=noble   archive_key=F6ECB3762474EDA9D21B7022871920D1991BC93C ;;
+    debian:12)    distro=debian suite=bookworm archive_key= ;;
+    *) die "no recipe for base image '$image' (known: ubuntu:18.04 ubuntu:24.04 debian:12)" ;;
+esac
+
+if docker image inspect "$image" >/dev/null 2>&1; then
+    log "$image: present locally"
+    exit 0
+fi
+if timeout 90 docker pull -q "$image" >/dev/null 2>&1; then
+    log "$image: pulled"
+    exit 0
+fi
+log "$image: no registry answers; building it with debootstrap ($suite)"
+
+command -v debootstrap >/dev/null 2>&1 || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+arch=$(dpkg --print-architecture)
+work=$(mktemp -d "${TMPDIR:-/tmp}/modwsgi-base.XXXXXX")
+trap 'as_root rm -rf "$work"' EXIT
+
+# The mirror debootstrap would pick for this suite, read from its own script.
+debootstrap_default_mirror() {
+    local script=/usr/share/debootstrap/scripts/$suite
+    (
+        default_mirror() { echo "$1"; }
+        ARCH=$arch SUITE=$suite
+        eval "$(awk '/^case \$ARCH in/ {f=1} f {print} f && /^esac/ {exit}' "$script")"
+    )
+}
+
+# Debian's host keyring package covers Debian. For Ubuntu there is no keyring package
+# on a Debian host, so the release's own ubuntu-keyring is fetched and only the pinned
+# key is taken from it: the fingerprint, not the download, is what we trust.
+pinned_ubuntu_keyring() {
+    local mirror packages deb gnupg=$work/gnupg
+    mirror=$(debootstrap_default_mirror)
+    [ -n "$mirror" ] || die "could not read debootstrap's default mirror for $suite"
+    packages=$(curl -fsSL "$mirror/dists/$suite/main/binary-$arch/Packages.gz" | gzip -dc)
+    deb=$(awk '/^Package: ubuntu-keyring$/ {f=1} f && /^Filename:/ {print $2; exit}' <<<"$packages")
+    [ -n "$deb" ] || die "ubuntu-keyring not found in $suite's package index"
+    curl -fsSL -o "$work/keyring.deb" "$mirror/$deb"
+    dpkg-deb -x "$work/keyring.deb" "$work/keyring"
+    mkdir -m 700 "$gnupg"
+    local src
+    for src in "$work"/keyring/usr/share/keyrings/ubuntu-archive-keyring.gpg "$work"/keyring/etc/apt/trusted.gpg.d/*.gpg; do
+        [ -f "$src" ] && gpg --homedir "$gnupg" --batch --quiet --import "$src" 2>/dev/null
+    done
+    gpg --homedir "$gnupg" --batch --export "$archive_key" >"$work/archive.gpg"
+    gpg --homedir "$gnupg" --batch --with-colons --show-keys "$work/archive.gpg" 2>/dev/null |
+        awk -F: '$1 == "fpr" {print $10; exit}' | grep -qx "$archive_key" ||
+        die "pinned archive key $archive_key is not in $suite's ubuntu-keyring"
+    echo "$work/archive.gpg"
+}
+
+case $distro in
+    ubuntu) keyring=$(pinned_ubuntu_keyring) ;;
+    debian) keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+            [ -r "$keyring" ] || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debian-archive-keyring >/dev/null ;;
+esac
+
+rootfs=$work/rootfs
+log "$image: debootstrap --variant=minbase $suite (a few minutes)"
+as_root debootstrap --variant=minbase --keyring="$keyring" "$suite" "$rootfs" >"$work/debootstrap.log" 2>&1 ||
+    { tail -20 "$work/debootstrap.log" >&2; die "debootstrap $suite failed"; }
+as_root rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+
+stage=modwsgi-testbed/debootstrap:$suite
+as_root tar -C "$rootfs" --numeric-owner -c . | docker import --change 'CMD ["/bin/bash"]' - "$stage" >/dev/null
+log "$image: applying $suite's updates and security pockets"
+docker build -q --build-arg "BASE=$stage" --build-arg "DISTRO=$distro" \
+    -t "$image" -f "$TESTBED_DIR/images/base.Dockerfile" "$TESTBED_DIR/images" >/dev/null
+docker rmi "$stage" >/dev/null
+log "$image: built ($(docker run --rm "$image" sh -c '. /etc/os-release; echo "$PRETTY_NAME"'))"
