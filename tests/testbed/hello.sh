@@ -22,8 +22,6 @@ webservers:
   hosts:
     $container:
       ansible_connection: community.docker.docker
-      # The connection is root already and the image, like the official one, has no sudo.
-      ansible_become: false
 YAML
 
 PATH=$bin:$PATH ANSIBLE_COLLECTIONS_PATH=$(checkout_collections_path) ANSIBLE_CONFIG=$REPO_ROOT/ansible.cfg \

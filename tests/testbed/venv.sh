@@ -10,8 +10,8 @@ stamp=$(cat "$requirements" | sha256sum | cut -c1-16)
 if [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$stamp" ]; then
     log "tool environment: installing $requirements into $venv"
     python3 -m venv --clear "$venv"
-    "$venv/bin/pip" install -q --upgrade pip >/dev/null
-    "$venv/bin/pip" install -q -r "$requirements"
+    "$venv/bin/pip" install -q -r "$requirements" >"$venv/pip.log" 2>&1 ||
+        { cat "$venv/pip.log" >&2; die "pip install -r $requirements failed"; }
     echo "$stamp" >"$venv/.requirements"
 fi
 echo "$venv/bin"

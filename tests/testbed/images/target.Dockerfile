@@ -1,4 +1,5 @@
-# A test target: the base image plus what Ansible and the tests need to reach it.
+# A test target: the base image plus what Ansible (python3, sudo for become) and the
+# tests (curl, ps) need.
 # INIT=systemd boots systemd as PID 1; INIT=none stays like the official image
 # (no init system, services started by hand).
 ARG BASE
@@ -7,7 +8,7 @@ ARG INIT=none
 RUN set -eu; \
     export DEBIAN_FRONTEND=noninteractive; \
     apt-get update -qq; \
-    packages="python3 curl procps"; \
+    packages="python3 sudo curl procps"; \
     [ "$INIT" = systemd ] && packages="$packages systemd systemd-sysv dbus"; \
     apt-get install -y -qq --no-install-recommends $packages >/dev/null; \
     if [ "$INIT" = systemd ]; then \

@@ -1,0 +1,40 @@
+"""Helpers shared by every molecule scenario's testinfra tests.
+
+All HTTP traffic is sent from inside the target container to its own loopback
+address; nothing leaves the container.
+"""
+import collections
+import shlex
+
+import pytest
+
+Response = collections.namedtuple("Response", "status headers body")
+
+
+def http_get(host, path, host_header=None, timeout=10):
+    """GET http://127.0.0.1<path> with curl inside the container."""
+    command = ["curl", "-sS", "--max-time", str(timeout), "-D", "-", "-o", "/dev/stderr"]
+    if host_header:
+        command += ["-H", "Host: " + host_header]
+    command.append("http://127.0.0.1" + path)
+    # Headers go to stdout and the body to stderr, so neither has to be split out of the other.
+    result = host.run(" ".join(shlex.quote(part) for part in command))
+    assert result.rc == 0, "curl %s failed (rc=%s): %s" % (path, result.rc, result.stderr)
+    lines = result.stdout.replace("\r", "").strip().split("\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return Response(status, headers, result.stderr)
+
+
+def daemon_pids(host, group):
+    """PIDs of the mod_wsgi daemon processes showing as (wsgi:<group>)."""
+    result = host.run("pgrep -f %s", "^\\(wsgi:%s\\)" % group)
+    return [int(pid) for pid in result.stdout.split()]
+
+
+@pytest.fixture
+def get(host):
+    return lambda path, **kwargs: http_get(host, path, **kwargs)

@@ -1,0 +1,112 @@
+"""playbooks/site.yml with its defaults: the walkthrough's Hello World at /myapp,
+served by the daemon process group "myproject"."""
+import os
+import time
+
+from conftest import daemon_pids
+
+SITE = "mydomain"
+GROUP = "myproject"
+SCRIPT = "/srv/myproject/code/myapp.wsgi"
+DOCUMENT_ROOT = "/var/www/mydomain"
+
+PROBE = b"""
+import os
+
+def application(environ, start_response):
+    body = ('%s %s' % (environ['mod_wsgi.process_group'], os.getpid())).encode()
+    start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))])
+    return [body]
+"""
+
+
+def test_packages_are_installed(host):
+    for name in ("apache2", "libapache2-mod-wsgi-py3"):
+        assert host.package(name).is_installed, name
+
+
+def test_wsgi_module_is_loaded(host):
+    assert "wsgi_module (shared)" in host.check_output("apache2ctl -M 2>&1")
+
+
+def test_config_is_clean(host):
+    # The server-wide ServerName silences AH00558; a clean -t prints only "Syntax OK".
+    result = host.run("apache2ctl -t")
+    assert result.rc == 0
+    assert result.stderr.strip() == "Syntax OK"
+
+
+def test_apache_is_running_and_enabled(host):
+    apache = host.service("apache2")
+    assert apache.is_running
+    assert apache.is_enabled
+
+
+def test_site_is_written_and_enabled(host):
+    available = host.file("/etc/apache2/sites-available/%s.conf" % SITE)
+    assert available.is_file
+    assert available.user == "root" and available.mode == 0o644
+    enabled = host.file("/etc/apache2/sites-enabled/%s.conf" % SITE)
+    assert enabled.is_symlink
+    assert enabled.linked_to == available.path
+    assert not host.file("/etc/apache2/sites-enabled/000-default.conf").exists
+    assert "WSGIDaemonProcess %s " % GROUP in available.content_string
+
+
+def test_hello_world_is_served(get):
+    response = get("/myapp")
+    assert response.status == 200
+    assert response.body == "Hello World!"
+    assert response.headers["content-type"] == "text/plain"
+    assert response.headers["content-length"] == "12"
+
+
+def test_daemon_processes_carry_the_group_name(host):
+    pids = daemon_pids(host, GROUP)
+    assert len(pids) == 2  # processes=2
+    for pid in pids:
+        assert host.check_output("ps -o user= -p %s", str(pid)) == "www-data"
+
+
+def test_requests_wait_for_the_daemon_group(host, get):
+    # Freeze the group's processes: if /myapp were served anywhere else (embedded
+    # mode, another group) it would still answer.
+    pids = " ".join(str(pid) for pid in daemon_pids(host, GROUP))
+    host.check_output("kill -STOP %s" % pids)
+    try:
+        frozen = host.run("curl -sS --max-time 3 -o /dev/null http://127.0.0.1/myapp")
+    finally:
+        host.check_output("kill -CONT %s" % pids)
+    assert frozen.rc == 28, "curl should time out while the daemon is stopped"
+    assert get("/myapp").body == "Hello World!"
+
+
+def test_probe_reports_the_daemon_group(host, get):
+    # Swap a probe in for the script (mod_wsgi reloads it on mtime change) and ask
+    # it, from inside, which process group and process run it.
+    original = host.file(SCRIPT).content
+    try:
+        host.run("printf %%s %s > %s", PROBE.decode(), SCRIPT)
+        time.sleep(1.1)  # a fresh mtime second, so the reload is certain
+        group, pid = get("/myapp").body.split()
+        assert group == GROUP
+        assert int(pid) in daemon_pids(host, GROUP)
+    finally:
+        host.run("printf %%s %s > %s && touch %s", original.decode(), SCRIPT, SCRIPT)
+    assert get("/myapp").body == "Hello World!"
+
+
+def test_script_is_outside_document_root(host):
+    site = host.file("/etc/apache2/sites-available/%s.conf" % SITE).content_string
+    assert 'DocumentRoot "%s"' % DOCUMENT_ROOT in site
+    script = host.file(SCRIPT)
+    assert script.is_file and script.user == "root" and script.mode == 0o644
+    assert not os.path.realpath(SCRIPT).startswith(DOCUMENT_ROOT + "/")
+
+
+def test_script_source_is_not_served(get):
+    candidates = ["/myapp.wsgi", "/code/myapp.wsgi", "/myproject/code/myapp.wsgi",
+                  SCRIPT, "/myapp/myapp.wsgi", "/myapp/../myapp.wsgi"]
+    for path in candidates:
+        response = get(path)
+        assert "def application" not in response.body, path

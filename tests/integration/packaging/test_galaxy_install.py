@@ -1,0 +1,84 @@
+"""The collection as users get it: `ansible-galaxy collection build`, installed into
+an empty path, used through include_role from a playbook outside the repository
+against a fresh Ubuntu 18.04 container."""
+import os
+import subprocess
+import tarfile
+import uuid
+
+import pytest
+
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+TARGET_IMAGE = "modwsgi-testbed/target:ubuntu-18.04-none"
+
+PLAYBOOK = """
+- name: An outside playbook that uses the installed roles
+  hosts: all
+  become: true
+  tasks:
+    - name: Apache and mod_wsgi
+      ansible.builtin.include_role:
+        name: modwsgi.deploy.apache
+    - name: The application, mounted elsewhere than the default
+      ansible.builtin.include_role:
+        name: modwsgi.deploy.wsgi_app
+      vars:
+        wsgi_app_name: outside
+        wsgi_app_mount: /outside
+        wsgi_app_script_content: |
+          def application(environ, start_response):
+              body = ('installed from the tarball, group ' + environ['mod_wsgi.process_group']).encode()
+              start_response('200 OK', [('Content-Type', 'text/plain')])
+              return [body]
+"""
+
+
+def run(*command, **kwargs):
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True, **kwargs)
+    assert result.returncode == 0, "%s failed:\n%s" % (" ".join(command), result.stdout[-4000:])
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def tarball(tmp_path_factory):
+    dist = tmp_path_factory.mktemp("dist")
+    run("ansible-galaxy", "collection", "build", "--output-path", str(dist), REPO_ROOT)
+    (path,) = dist.glob("modwsgi-deploy-*.tar.gz")
+    return path
+
+
+@pytest.fixture
+def container():
+    name = "modwsgi-packaging-%s" % uuid.uuid4().hex[:8]
+    run("docker", "run", "-d", "--name", name, TARGET_IMAGE, "sleep", "infinity")
+    yield name
+    subprocess.run(["docker", "rm", "-f", name], stdout=subprocess.DEVNULL)
+
+
+def test_tarball_holds_no_test_bed_ci_or_cache(tarball):
+    with tarfile.open(str(tarball)) as archive:
+        top_level = {name.split("/")[0] for name in archive.getnames()}
+    assert {"roles", "plugins", "playbooks", "meta", "MANIFEST.json", "README.md"} <= top_level
+    assert not top_level & {"tests", "molecule", ".ci", ".cache", ".venv", ".git", "requirements", "Makefile"}
+
+
+def test_installed_collection_deploys_through_include_role(tarball, container, tmp_path):
+    installed = tmp_path / "collections"
+    # Only the fresh install (and the pip-installed ansible collections, for the docker
+    # connection) may provide modwsgi.deploy: not the checkout, not ~/.ansible.
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed))
+    run("ansible-galaxy", "collection", "install", "-p", str(installed), str(tarball), env=env)
+    assert (installed / "ansible_collections" / "modwsgi" / "deploy" / "roles" / "wsgi_app").is_dir()
+
+    playbook = tmp_path / "outside.yml"
+    playbook.write_text(PLAYBOOK)
+    inventory = tmp_path / "inventory.ini"
+    inventory.write_text("%s ansible_connection=community.docker.docker\n" % container)
+    # cwd outside the checkout, so its ansible.cfg is not read either.
+    output = run("ansible-playbook", "-i", str(inventory), str(playbook), cwd=str(tmp_path), env=env)
+    assert str(installed) in run("ansible-galaxy", "collection", "list", "modwsgi.deploy", env=env)
+    assert "failed=0" in output
+
+    body = run("docker", "exec", container, "curl", "-fsS", "http://127.0.0.1/outside")
+    assert body == "installed from the tarball, group outside"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: lint, unit tests, every molecule scenario
+# against real containers, and the collection installed from its built tarball.
+# Ends with one line summing up every test run: "N passed, N failed".
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+started=$(date +%s)
+"$TESTBED_DIR/docker-engine.sh"
+mkdir -p "$CACHE_DIR"
+bin=$("$TESTBED_DIR/venv.sh")
+export PATH=$bin:$PATH
+junit=$CACHE_DIR/junit
+rm -rf "$junit" && mkdir -p "$junit"
+cd "$REPO_ROOT"
+
+failed=()
+step() {
+    local name=$1; shift
+    log "== $name"
+    "$@" || failed+=("$name")
+}
+
+step yamllint yamllint --strict .
+step ansible-lint ansible-lint --profile production
+step "unit tests" python -m pytest tests/unit -q -p no:cacheprovider --junitxml "$junit/unit.xml"
+step "target images" "$TESTBED_DIR/images.sh"
+step molecule molecule test --all
+step packaging python -m pytest tests/integration/packaging -q -p no:cacheprovider --junitxml "$junit/packaging.xml"
+
+log "wall time: $(( $(date +%s) - started ))s"
+[ ${#failed[@]} -eq 0 ] || log "failed steps: ${failed[*]}"
+python "$TESTBED_DIR/junit_summary.py" "$junit"/*.xml
+[ ${#failed[@]} -eq 0 ]

@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the modwsgi.deploy collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Shared fixtures: the collection on sys.path, real shared objects built with gcc, real venvs."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import atexit
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _make_collection_importable():
+    # ansible-test units already provides the collection; a plain pytest run from the checkout
+    # gets a throwaway ansible_collections/modwsgi/deploy symlink outside the repository.
+    try:
+        importlib.import_module('ansible_collections.modwsgi.deploy')
+        return
+    except ImportError:
+        pass
+    root = tempfile.mkdtemp(prefix='modwsgi-deploy-collections-')
+    atexit.register(shutil.rmtree, root, True)
+    os.makedirs(os.path.join(root, 'ansible_collections', 'modwsgi'))
+    os.symlink(REPO_ROOT, os.path.join(root, 'ansible_collections', 'modwsgi', 'deploy'))
+    sys.path.insert(0, root)
+
+
+_make_collection_importable()
+
+CURRENT_XY = '%d.%d' % sys.version_info[:2]
+
+
+def _gcc(*args):
+    """Run gcc, failing the test with its output when it fails."""
+    proc = subprocess.Popen(('gcc',) + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True)
+    output = proc.communicate()[0]
+    assert proc.returncode == 0, 'gcc %s failed:\n%s' % (' '.join(args), output)
+
+
+def _build_mod_wsgi(directory, libpython_soname, name, extra_flags=()):
+    """Build a stub libpython with the given soname and a mod_wsgi.so linked against it.
+
+    The module calls into the library so that the link keeps its DT_NEEDED entry even with
+    --as-needed (Ubuntu's default).
+    """
+    if not os.path.isdir(directory):
+        os.makedirs(directory)
+    libpython_c = os.path.join(directory, 'libpython.c')
+    mod_wsgi_c = os.path.join(directory, 'mod_wsgi.c')
+    with open(libpython_c, 'w') as handle:
+        handle.write('void Py_Initialize(void) {}\n')
+    with open(mod_wsgi_c, 'w') as handle:
+        handle.write('void Py_Initialize(void);\nvoid wsgi_init(void) { Py_Initialize(); }\n')
+    flags = ['-shared', '-fPIC'] + list(extra_flags)
+    libpython = os.path.join(directory, libpython_soname)
+    _gcc(*(flags + ['-Wl,-soname,' + libpython_soname, '-o', libpython, libpython_c]))
+    module = os.path.join(directory, name)
+    _gcc(*(flags + ['-o', module, mod_wsgi_c, '-L' + directory, '-l:' + libpython_soname]))
+    return module
+
+
+@pytest.fixture(scope='session')
+def collections_root():
+    """Directory holding ansible_collections/, for PYTHONPATH of module subprocesses."""
+    import ansible_collections.modwsgi.deploy as collection
+    return os.path.dirname(os.path.dirname(os.path.dirname(list(collection.__path__)[0])))
+
+
+@pytest.fixture(scope='session')
+def mod_wsgi_stubs(tmp_path_factory):
+    """mod_wsgi.so files linked against stub libpythons, keyed by Python X.Y.
+
+    '3.11' is laid out like Debian 12: mod_wsgi.so is a symlink to mod_wsgi.so-3.11.
+    """
+    base = str(tmp_path_factory.mktemp('mod_wsgi'))
+    stubs = {
+        '3.6': _build_mod_wsgi(os.path.join(base, 'py36'), 'libpython3.6m.so.1.0', 'mod_wsgi.so'),
+        CURRENT_XY: _build_mod_wsgi(
+            os.path.join(base, 'current'), 'libpython%s.so.1.0' % CURRENT_XY, 'mod_wsgi.so'),
+    }
+    debian = os.path.join(base, 'debian12')
+    real = _build_mod_wsgi(debian, 'libpython3.11.so.1.0', 'mod_wsgi.so-3.11')
+    os.symlink(os.path.basename(real), os.path.join(debian, 'mod_wsgi.so'))
+    stubs['3.11-symlink'] = os.path.join(debian, 'mod_wsgi.so')
+    return stubs
+
+
+@pytest.fixture(scope='session')
+def venv(tmp_path_factory):
+    """A real virtualenv made by the Python running the tests."""
+    path = str(tmp_path_factory.mktemp('venvs').joinpath('app'))
+    subprocess.check_call([sys.executable, '-m', 'venv', '--without-pip', path])
+    return path
+
+
+def _run(argv):
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    out, err = proc.communicate()
+    return proc.returncode, out, err
+
+
+@pytest.fixture
+def run_command():
+    """A run_command for interpreter.inspect(): really runs argv, returns (rc, stdout, stderr)."""
+    return _run
+
+
+@pytest.fixture
+def gcc():
+    """Run gcc with the given arguments, failing the test with its output when it fails."""
+    return _gcc
+
+
+@pytest.fixture
+def build_mod_wsgi():
+    """build(directory, libpython_soname, name, extra_flags=()) -> path of a stub mod_wsgi.so."""
+    return _build_mod_wsgi
