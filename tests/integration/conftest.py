@@ -4,7 +4,9 @@ All HTTP traffic is sent from inside the target container to its own loopback
 address; nothing leaves the container.
 """
 import collections
+import os
 import shlex
+import subprocess
 
 import pytest
 
@@ -33,6 +35,26 @@ def daemon_pids(host, group):
     """PIDs of the mod_wsgi daemon processes showing as (wsgi:<group>)."""
     result = host.run("pgrep -f %s", "^\\(wsgi:%s\\)" % group)
     return [int(pid) for pid in result.stdout.split()]
+
+
+def apache_files(host):
+    """Checksums of every file and link target under /etc/apache2: what a failed play must not change."""
+    return host.check_output(
+        "(find /etc/apache2 -type l -printf '%p -> %l\\n'; find /etc/apache2 -type f -exec md5sum {} +) | sort")
+
+
+def run_playbook(host, playbook_text, tmp_path):
+    """Run a playbook against this host only, with molecule's inventory and environment.
+
+    Returns (rc, output); the tests decide what a failure means.
+    """
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text(playbook_text)
+    result = subprocess.run(
+        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"],
+         "--limit", host.backend.get_hostname(), str(playbook)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    return result.returncode, result.stdout
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ tag="modwsgi-testbed/target:${base//:/-}-$init"
 recipe=$(sha256sum "$TESTBED_DIR/images/target.Dockerfile" | cut -c1-12)
 if [ "$(docker image inspect -f '{{ index .Config.Labels "recipe" }}' "$tag" 2>/dev/null)" != "$recipe" ]; then
     log "$tag: building"
+    mkdir -p "$CACHE_DIR"
     docker build -q --build-arg "BASE=$base" --build-arg "INIT=$init" --label "recipe=$recipe" \
         -t "$tag" -f "$TESTBED_DIR/images/target.Dockerfile" "$TESTBED_DIR/images" >/dev/null 2>"$CACHE_DIR/build.err" ||
         { cat "$CACHE_DIR/build.err" >&2; die "building $tag failed"; }

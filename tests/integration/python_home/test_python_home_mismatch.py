@@ -1,0 +1,42 @@
+"""A venv made from another Python X.Y than mod_wsgi's fails the play with the
+module's message before any Apache file changes. Ubuntu 18.04 is the platform whose
+archive offers another Python 3 (3.8) beside mod_wsgi's 3.6."""
+import pytest
+
+from conftest import apache_files, run_playbook
+
+testinfra_hosts = ["ansible://modwsgi-ubuntu1804"]
+
+APP_PLAYBOOK = """
+- hosts: all
+  become: true
+  tasks:
+    - ansible.builtin.include_role:
+        name: modwsgi.deploy.wsgi_app
+      vars:
+        wsgi_app_name: mismatch
+        wsgi_app_site: mismatch
+        wsgi_app_script_dir: /srv/mismatch/code
+        wsgi_app_python_home: /srv/py38-venv
+"""
+
+SERVER_PLAYBOOK = """
+- hosts: all
+  become: true
+  roles:
+    - role: modwsgi.deploy.apache
+      vars:
+        apache_python_home: /srv/py38-venv
+"""
+
+
+@pytest.mark.parametrize("playbook", [APP_PLAYBOOK, SERVER_PLAYBOOK], ids=["python-home", "WSGIPythonHome"])
+def test_mismatched_virtualenv_is_refused_before_apache_changes(host, tmp_path, playbook):
+    before = apache_files(host)
+    rc, output = run_playbook(host, playbook, tmp_path)
+    assert rc != 0
+    assert "Python version mismatch" in output
+    assert "is Python 3.8." in output and "built for Python 3.6" in output
+    assert "python3.6 -m venv" in output
+    assert apache_files(host) == before
+    assert not host.file("/srv/mismatch").exists
