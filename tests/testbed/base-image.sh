@@ -34,13 +34,17 @@ arch=$(dpkg --print-architecture)
 work=$(mktemp -d "${TMPDIR:-/tmp}/modwsgi-base.XXXXXX")
 trap 'as_root rm -rf "$work"' EXIT
 
-# The mirror debootstrap would pick for this suite, read from its own script.
+# Releases newer than the host's debootstrap use the script every Ubuntu release
+# shares (gutsy); then the mirror must be passed explicitly, so it is read from there.
+script=/usr/share/debootstrap/scripts/$suite
+[ -e "$script" ] || script=/usr/share/debootstrap/scripts/$([ "$distro" = ubuntu ] && echo gutsy || echo sid)
+
+# The mirror debootstrap would pick for this suite, read from its own script: its
+# "case $ARCH in" block, run with each "default_mirror URL" turned into "echo URL".
 debootstrap_default_mirror() {
-    local script=/usr/share/debootstrap/scripts/$suite
     (
-        default_mirror() { echo "$1"; }
-        ARCH=$arch SUITE=$suite
-        eval "$(awk '/^case \$ARCH in/ {f=1} f {print} f && /^esac/ {exit}' "$script")"
+        export ARCH=$arch SUITE=$suite
+        eval "$(awk '/^case \$ARCH in/ {f=1} f {sub(/default_mirror /, "echo "); print} f && /^esac/ {exit}' "$script")"
     )
 }
 
@@ -76,7 +80,9 @@ esac
 
 rootfs=$work/rootfs
 log "$image: debootstrap --variant=minbase $suite (a few minutes)"
-as_root debootstrap --variant=minbase --keyring="$keyring" "$suite" "$rootfs" >"$work/debootstrap.log" 2>&1 ||
+suite_args=("$suite" "$rootfs")
+[ -e "/usr/share/debootstrap/scripts/$suite" ] || suite_args+=("$(debootstrap_default_mirror)" "$script")
+as_root debootstrap --variant=minbase --keyring="$keyring" "${suite_args[@]}" >"$work/debootstrap.log" 2>&1 ||
     { tail -20 "$work/debootstrap.log" >&2; die "debootstrap $suite failed"; }
 as_root rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
 
@@ -84,6 +90,7 @@ stage=modwsgi-testbed/debootstrap:$suite
 as_root tar -C "$rootfs" --numeric-owner -c . | docker import --change 'CMD ["/bin/bash"]' - "$stage" >/dev/null
 log "$image: applying $suite's updates and security pockets"
 docker build -q --build-arg "BASE=$stage" --build-arg "DISTRO=$distro" \
-    -t "$image" -f "$TESTBED_DIR/images/base.Dockerfile" "$TESTBED_DIR/images" >/dev/null
+    -t "$image" -f "$TESTBED_DIR/images/base.Dockerfile" "$TESTBED_DIR/images" >"$work/build.log" 2>&1 ||
+    { tail -20 "$work/build.log" >&2; die "updating $image failed"; }
 docker rmi "$stage" >/dev/null
 log "$image: built ($(docker run --rm "$image" sh -c '. /etc/os-release; echo "$PRETTY_NAME"'))"

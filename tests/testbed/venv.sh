@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Creates (or reuses) the pinned tool environment in .venv and prints its bin directory.
+# Usage: venv.sh [REQUIREMENTS [VENV]]
+# Creates (or reuses) a pinned tool environment and prints its bin directory.
+# Defaults: requirements/test.txt into .venv.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-venv=${MODWSGI_VENV:-$REPO_ROOT/.venv}
-requirements=$REPO_ROOT/requirements/test.txt
-stamp=$(cat "$requirements" | sha256sum | cut -c1-16)
+requirements=${1:-$REPO_ROOT/requirements/test.txt}
+venv=${2:-${MODWSGI_VENV:-$REPO_ROOT/.venv}}
+stamp=$(sha256sum <"$requirements" | cut -c1-16)
 
 if [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$stamp" ]; then
     log "tool environment: installing $requirements into $venv"

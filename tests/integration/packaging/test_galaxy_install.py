@@ -48,6 +48,19 @@ def tarball(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def installed(tarball, tmp_path_factory):
+    """The tarball installed into an empty collections path, and an environment in which
+    only that install (plus the pip-installed ansible collections, for the docker
+    connection) can provide modwsgi.deploy: not the checkout, not ~/.ansible."""
+    path = tmp_path_factory.mktemp("collections")
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(path))
+    run("ansible-galaxy", "collection", "install", "-p", str(path), str(tarball), env=env)
+    assert (path / "ansible_collections" / "modwsgi" / "deploy" / "roles" / "wsgi_app").is_dir()
+    assert str(path) in run("ansible-galaxy", "collection", "list", "modwsgi.deploy", env=env)
+    return env
+
+
 @pytest.fixture
 def container():
     name = "modwsgi-packaging-%s" % uuid.uuid4().hex[:8]
@@ -63,22 +76,23 @@ def test_tarball_holds_no_test_bed_ci_or_cache(tarball):
     assert not top_level & {"tests", "molecule", ".ci", ".cache", ".venv", ".git", "requirements", "Makefile"}
 
 
-def test_installed_collection_deploys_through_include_role(tarball, container, tmp_path):
-    installed = tmp_path / "collections"
-    # Only the fresh install (and the pip-installed ansible collections, for the docker
-    # connection) may provide modwsgi.deploy: not the checkout, not ~/.ansible.
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed))
-    run("ansible-galaxy", "collection", "install", "-p", str(installed), str(tarball), env=env)
-    assert (installed / "ansible_collections" / "modwsgi" / "deploy" / "roles" / "wsgi_app").is_dir()
-
+def test_installed_collection_deploys_through_include_role(installed, container, tmp_path):
     playbook = tmp_path / "outside.yml"
     playbook.write_text(PLAYBOOK)
     inventory = tmp_path / "inventory.ini"
     inventory.write_text("%s ansible_connection=community.docker.docker\n" % container)
     # cwd outside the checkout, so its ansible.cfg is not read either.
-    output = run("ansible-playbook", "-i", str(inventory), str(playbook), cwd=str(tmp_path), env=env)
-    assert str(installed) in run("ansible-galaxy", "collection", "list", "modwsgi.deploy", env=env)
+    output = run("ansible-playbook", "-i", str(inventory), str(playbook), cwd=str(tmp_path), env=installed)
     assert "failed=0" in output
 
     body = run("docker", "exec", container, "curl", "-fsS", "http://127.0.0.1/outside")
     assert body == "installed from the tarball, group outside"
+
+
+def test_installed_site_playbook_serves_hello_world(installed, container, tmp_path):
+    inventory = tmp_path / "inventory.ini"
+    inventory.write_text("[webservers]\n%s ansible_connection=community.docker.docker\n" % container)
+    output = run("ansible-playbook", "-i", str(inventory), "modwsgi.deploy.site", cwd=str(tmp_path), env=installed)
+    assert "failed=0" in output
+
+    assert run("docker", "exec", container, "curl", "-fsS", "http://127.0.0.1/myapp") == "Hello World!"
