@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: lint, unit tests, every molecule scenario
-# against real containers, and the collection installed from its built tarball.
-# Ends with one line summing up every test run: "N passed, N failed".
+# The whole test suite, as CI runs it: lint, ansible-test sanity, unit tests, every
+# molecule scenario against real containers with ansible-core 2.16, the same scenarios
+# with the newest ansible-core, and the collection installed from its built tarball.
+# Ends with one line summing up every test run: "N passed, N failed, N skipped".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,9 +24,11 @@ step() {
 
 step yamllint yamllint --strict .
 step ansible-lint ansible-lint --profile production
+step sanity bash tests/sanity/run.sh
 step "unit tests" python -m pytest tests/unit -q -p no:cacheprovider --junitxml "$junit/unit.xml"
 step "target images" "$TESTBED_DIR/images.sh"
-step molecule molecule test --all
+step "molecule (ansible-core 2.16)" molecule test --all
+step "scenarios (newest ansible-core)" "$TESTBED_DIR/latest-line.sh"
 step packaging python -m pytest tests/integration/packaging -q -p no:cacheprovider --junitxml "$junit/packaging.xml"
 
 log "wall time: $(( $(date +%s) - started ))s"

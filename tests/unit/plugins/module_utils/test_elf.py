@@ -168,7 +168,7 @@ def real_bytes():
 @pytest.mark.parametrize('name,make,message', [
     ('empty', lambda real: b'', 'the file is empty'),
     ('text', lambda real: b'LoadModule wsgi_module /usr/lib/apache2/modules/mod_wsgi.so\n', 'not an ELF file'),
-    ('random', lambda real: bytes(bytearray(random.Random(7).getrandbits(8) for _ in range(4096))), 'not an ELF file'),
+    ('random', lambda real: bytes(bytearray(random.Random(7).getrandbits(8) for dummy in range(4096))), 'not an ELF file'),
     ('short magic', lambda real: b'\x7fEL', 'not an ELF file'),
     ('ident only', lambda real: real[:10], 'ELF identification is incomplete'),
     ('truncated header', lambda real: real[:40], 'truncated: the ELF header'),
@@ -233,9 +233,9 @@ def test_corrupted_headers_never_raise_anything_else(tmp_path, build_mod_wsgi):
     with open(module, 'rb') as handle:
         original = handle.read()
     rng = random.Random(1)
-    for _ in range(300):
+    for trial in range(300):
         data = bytearray(original)
-        for _ in range(rng.randint(1, 8)):
+        for flip in range(rng.randint(1, 8)):
             data[rng.randrange(4, min(len(data), 1024))] = rng.getrandbits(8)
         path = _write(tmp_path, 'damaged.so', bytes(data))
         try:

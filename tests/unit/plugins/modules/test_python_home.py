@@ -22,12 +22,15 @@ MODULE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.di
 CURRENT_XY = '%d.%d' % sys.version_info[:2]
 RESULT_KEYS = {'prefix', 'base_prefix', 'is_virtualenv', 'python_version', 'python_executable',
                'site_packages', 'mod_wsgi', 'mod_wsgi_python_version', 'compatible'}
+# The directory holding the ansible package these tests import: site-packages of the tool venv
+# under plain pytest, a directory of ansible-test's own under `ansible-test units`.
+ANSIBLE_PARENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(ansible.module_utils.__file__))))
 
 
 @pytest.fixture
 def run_module(tmp_path, collections_root):
     """run(args, python=..., pythonpath=...) -> (rc, parsed JSON result) of the module."""
-    def run(args, python=sys.executable, pythonpath=(collections_root,)):
+    def run(args, python=sys.executable, pythonpath=(collections_root, ANSIBLE_PARENT)):
         args_file = str(tmp_path / 'args.json')
         with open(args_file, 'w') as handle:
             json.dump({'ANSIBLE_MODULE_ARGS': args}, handle)
