@@ -9,6 +9,7 @@ import shlex
 import subprocess
 
 import pytest
+import yaml
 
 Response = collections.namedtuple("Response", "status headers body")
 
@@ -26,7 +27,7 @@ def http_get(host, path, host_header=None, timeout=10):
     status = int(lines[0].split()[1])
     headers = {}
     for line in lines[1:]:
-        name, _, value = line.partition(":")
+        name, dummy, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     return Response(status, headers, result.stderr)
 
@@ -43,8 +44,18 @@ def apache_files(host):
         "(find /etc/apache2 -type l -printf '%p -> %l\\n'; find /etc/apache2 -type f -exec md5sum {} +) | sort")
 
 
-def run_playbook(host, playbook_text, tmp_path):
-    """Run a playbook against this host only, with molecule's inventory and environment.
+def role_playbook(role, variables):
+    """A playbook that applies one of the collection's roles, with these variables, to the host."""
+    return yaml.safe_dump([{
+        "hosts": "all",
+        "become": True,
+        "tasks": [{"ansible.builtin.include_role": {"name": "modwsgi.deploy." + role}, "vars": variables}],
+    }])
+
+
+def run_playbook(host, playbook_text, tmp_path, *options):
+    """Run a playbook against this host only, with molecule's inventory and environment,
+    plus ansible-playbook options such as --check.
 
     Returns (rc, output); the tests decide what a failure means.
     """
@@ -52,8 +63,8 @@ def run_playbook(host, playbook_text, tmp_path):
     playbook.write_text(playbook_text)
     result = subprocess.run(
         ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"],
-         "--limit", host.backend.get_hostname(), str(playbook)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+         "--limit", host.backend.get_hostname(), str(playbook)] + list(options),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
     return result.returncode, result.stdout
 
 

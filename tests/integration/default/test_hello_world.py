@@ -61,11 +61,23 @@ def test_hello_world_is_served(get):
     assert response.headers["content-length"] == "12"
 
 
-def test_daemon_processes_carry_the_group_name(host):
+def test_daemon_processes_carry_the_group_name_and_a_dedicated_user(host):
     pids = daemon_pids(host, GROUP)
     assert len(pids) == 2  # processes=2
     for pid in pids:
-        assert host.check_output("ps -o user= -p %s", str(pid)) == "www-data"
+        assert host.check_output("ps -o user= -p %s", str(pid)) == GROUP
+    user = host.user(GROUP)
+    assert user.shell == "/usr/sbin/nologin"
+    assert user.uid < 1000  # a system account
+    # The daemon user can read the code but not change it.
+    assert host.run("su -s /bin/sh -c 'test -w %s' %s", SCRIPT, GROUP).rc != 0
+    assert host.run("su -s /bin/sh -c 'test -w %s' %s", os.path.dirname(SCRIPT), GROUP).rc != 0
+
+
+def test_server_discloses_no_version_and_refuses_trace(host, get):
+    assert get("/myapp").headers["server"] == "Apache"
+    trace = host.check_output("curl -s -o /dev/null -w '%{http_code}' -X TRACE http://127.0.0.1/myapp")
+    assert trace == "405"
 
 
 def test_requests_wait_for_the_daemon_group(host, get):

@@ -1,15 +1,8 @@
 """A new server-wide Python home needs Apache stopped and started: the parent process
 initialised Python, so a graceful reload would keep the old one."""
-from conftest import run_playbook
+from conftest import role_playbook, run_playbook
 
-PLAYBOOK = """
-- hosts: all
-  become: true
-  roles:
-    - role: modwsgi.deploy.apache
-      vars:
-        apache_python_home: /srv/server-venv-next
-"""
+PLAYBOOK = role_playbook("apache", {"apache_python_home": "/srv/server-venv-next"})
 
 
 def apache_parent_pid(host):

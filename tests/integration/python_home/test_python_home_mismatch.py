@@ -3,31 +3,17 @@ module's message before any Apache file changes. Ubuntu 18.04 is the platform wh
 archive offers another Python 3 (3.8) beside mod_wsgi's 3.6."""
 import pytest
 
-from conftest import apache_files, run_playbook
+from conftest import apache_files, role_playbook, run_playbook
 
 testinfra_hosts = ["ansible://modwsgi-ubuntu1804"]
 
-APP_PLAYBOOK = """
-- hosts: all
-  become: true
-  tasks:
-    - ansible.builtin.include_role:
-        name: modwsgi.deploy.wsgi_app
-      vars:
-        wsgi_app_name: mismatch
-        wsgi_app_site: mismatch
-        wsgi_app_script_dir: /srv/mismatch/code
-        wsgi_app_python_home: /srv/py38-venv
-"""
-
-SERVER_PLAYBOOK = """
-- hosts: all
-  become: true
-  roles:
-    - role: modwsgi.deploy.apache
-      vars:
-        apache_python_home: /srv/py38-venv
-"""
+APP_PLAYBOOK = role_playbook("wsgi_app", {
+    "wsgi_app_name": "mismatch",
+    "wsgi_app_site": "mismatch",
+    "wsgi_app_script_dir": "/srv/mismatch/code",
+    "wsgi_app_python_home": "/srv/py38-venv",
+})
+SERVER_PLAYBOOK = role_playbook("apache", {"apache_python_home": "/srv/py38-venv"})
 
 
 @pytest.mark.parametrize("playbook", [APP_PLAYBOOK, SERVER_PLAYBOOK], ids=["python-home", "WSGIPythonHome"])
