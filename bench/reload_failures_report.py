@@ -29,12 +29,20 @@ BREAKDOWN = r'\(Connect: (\d+), Receive: (\d+), Length: (\d+), Exceptions: (\d+)
 ROUTINE = re.compile(r':(notice|info|debug)\]')
 
 
+def ratio(cells, baseline, kind, ab, mitigation):
+    """Median over the repetitions of req/s relative to the baseline's run of the same rep."""
+    base = {r['meta']['rep']: r['rps'] for r in cells.get((kind, ab, baseline), []) if r['ok'] and r['rps']}
+    ratios = [r['rps'] / base[r['meta']['rep']] for r in cells.get((kind, ab, mitigation), [])
+              if r['ok'] and r['meta']['rep'] in base]
+    return '%.2f' % statistics.median(ratios) if ratios else 'n/a'
+
+
 def parse_run(path):
     """Returns the figures of one run file, or None if ab reported nothing."""
     with open(path, encoding='utf-8', errors='replace') as handle:
         text = handle.read()
     meta = dict(item.split('=', 1) for item in text.splitlines()[0].split()[1:])
-    head, _, rest = text.partition('ERRLOG_BEGIN\n')
+    head, _sep, rest = text.partition('ERRLOG_BEGIN\n')
     errlog = rest.partition('ERRLOG_END')[0]
     run = {'meta': meta, 'errlog': [line for line in errlog.splitlines() if line.strip()]}
     for name, pattern in AB_FIELDS.items():
@@ -99,12 +107,12 @@ def read_platform(directory):
     info = {}
     with open(os.path.join(directory, 'platform.txt'), encoding='utf-8') as handle:
         for line in handle:
-            key, _, value = line.rstrip('\n').partition('=')
+            key, _sep, value = line.rstrip('\n').partition('=')
             info[key] = value
     mitigations = collections.OrderedDict()
     with open(os.path.join(directory, 'mitigations.tsv'), encoding='utf-8') as handle:
         for line in handle:
-            ident, _, label = line.rstrip('\n').partition('\t')
+            ident, _sep, label = line.rstrip('\n').partition('\t')
             mitigations[ident] = label
     runs = [parse_run(os.path.join(directory, name))
             for name in sorted(os.listdir(directory)) if name.startswith('run-')]
@@ -141,14 +149,6 @@ def main():
             meta = run['meta']
             cells.setdefault((meta['kind'], meta['ab'], meta['mitigation']), []).append(run)
         baseline = next(iter(mitigations))
-
-        def ratio(kind, ab, mitigation, cells=cells, baseline=baseline):
-            """Median over the repetitions of req/s relative to the baseline's run of the same rep."""
-            base = {r['meta']['rep']: r['rps'] for r in cells.get((kind, ab, baseline), []) if r['ok'] and r['rps']}
-            ratios = [r['rps'] / base[r['meta']['rep']] for r in cells.get((kind, ab, mitigation), [])
-                      if r['ok'] and r['meta']['rep'] in base]
-            return '%.2f' % statistics.median(ratios) if ratios else 'n/a'
-
         keys = sorted(cells, key=lambda k: (KIND_ORDER.index(k[0]), k[1] != 'k', list(mitigations).index(k[2])))
         for kind, ab, mitigation in keys:
             group = [r for r in cells[(kind, ab, mitigation)] if r['ok']]
@@ -164,9 +164,9 @@ def main():
             rps = [r['rps'] for r in group]
             windows = [w for r in group for w in reload_windows(r['errlog'])]
             if windows:
-                spans = [ms for ms, _ in windows if ms is not None]
+                spans = [ms for ms, _errors in windows if ms is not None]
                 restarts = '%s ms; %d of %d with errors' % (
-                    spread(spans, '{:.0f}'), sum(1 for _, errors in windows if errors), len(windows))
+                    spread(spans, '{:.0f}'), sum(1 for _ms, errors in windows if errors), len(windows))
             else:
                 restarts = ''
             rows.append([
@@ -178,7 +178,7 @@ def main():
                 '%d / %d' % (non2xx, dropped),
                 restarts,
                 spread(rps, '{:.0f}'),
-                ratio(kind, ab, mitigation),
+                ratio(cells, baseline, kind, ab, mitigation),
                 '%d x %d' % (len(group), int(group[0]['meta']['n'])) if group else '0',
             ])
             messages = collections.Counter(
@@ -200,7 +200,8 @@ def main():
            'Written by `bench/reload_failures.sh`. Each run: `ab [-k] -c 8 -t %s -n N` inside the container '
            'against its own `http://127.0.0.1/myapp` (the Hello World of `playbooks/site.yml`); N is fixed per '
            'cell (twice what a calibration run served in the time, so the time limit ends a run), %s reloads '
-           '%s s apart starting %s s into the run, %s runs per cell, repetitions interleaved. Host: %s CPUs, load average %s at the end; platforms measured %s; total %s s.'
+           '%s s apart starting %s s into the run, %s runs per cell, repetitions interleaved. '
+           'Host: %s CPUs, load average %s at the end; platforms measured %s; total %s s.'
            % (args.seconds, args.reloads, args.interval, args.lead, args.reps, args.ncpu, args.load,
               'at the same time, each container pinned to its own CPUs' if args.parallel == '1'
               else 'one after the other', args.elapsed),

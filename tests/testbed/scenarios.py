@@ -46,7 +46,8 @@ def scenario_config(scenario):
 
 def run(command, **kwargs):
     print("+ " + " ".join(command), flush=True)
-    return subprocess.run(command, check=False, **kwargs)
+    check = kwargs.pop("check", False)
+    return subprocess.run(command, check=check, **kwargs)
 
 
 def start(platform):

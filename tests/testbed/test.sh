@@ -24,6 +24,7 @@ step() {
 
 step yamllint yamllint --strict .
 step ansible-lint ansible-lint --profile production
+step changelog antsibull-changelog lint
 step sanity bash tests/sanity/run.sh
 step "unit tests" python -m pytest tests/unit -q -p no:cacheprovider --junitxml "$junit/unit.xml"
 step "target images" "$TESTBED_DIR/images.sh"

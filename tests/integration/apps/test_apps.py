@@ -18,7 +18,7 @@ def https(host, name, path="/"):
 def test_each_app_has_its_own_user_group_and_venv(host, get):
     reports = {}
     for name in APPS:
-        body, _ = https(host, name)
+        body = https(host, name)[0]
         reports[name] = json.loads(body)
         assert reports[name]["group"] == name
         assert reports[name]["user"] == name
@@ -41,9 +41,9 @@ def test_redirect_to_https_with_hsts(host, get):
     response = get("/some/path", host_header="beta.test")
     assert response.status == 301
     assert response.headers["location"] == "https://beta.test/some/path"
-    _, headers = https(host, "beta")
+    headers = https(host, "beta")[1]
     assert "strict-transport-security: max-age=31536000" in headers
-    _, alpha_headers = https(host, "alpha")
+    alpha_headers = https(host, "alpha")[1]
     assert "strict-transport-security" not in alpha_headers
 
 

@@ -5,6 +5,7 @@ import yaml
 
 from conftest import apache_files, role_playbook, run_playbook
 
+
 @pytest.fixture
 def untouched(host, get):
     """The Apache files, the Apache parent process and the response must be the same after the test."""
@@ -67,8 +68,7 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("role,bad,message", BAD_INPUTS, ids=[bad.split(":")[0] + ":" + bad.split(":", 1)[1][:20]
-                                                               for _, bad, _ in BAD_INPUTS])
+@pytest.mark.parametrize("role,bad,message", BAD_INPUTS, ids=[case[1][:40] for case in BAD_INPUTS])
 def test_bad_input_is_refused_before_anything_changes(host, tmp_path, untouched, role, bad, message):
     rc, output = run_playbook(host, role_playbook(role, yaml.safe_load(bad)), tmp_path)
     assert rc != 0

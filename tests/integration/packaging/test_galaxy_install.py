@@ -73,7 +73,7 @@ def test_tarball_holds_no_test_bed_ci_or_cache(tarball):
     with tarfile.open(str(tarball)) as archive:
         top_level = {name.split("/")[0] for name in archive.getnames()}
     assert {"roles", "plugins", "playbooks", "meta", "MANIFEST.json", "README.md"} <= top_level
-    assert not top_level & {"tests", "molecule", ".ci", ".cache", ".venv", ".git", "requirements", "Makefile"}
+    assert not top_level & {"tests", "molecule", "bench", ".ci", ".cache", ".venv", ".git", "requirements", "Makefile"}
 
 
 def test_installed_collection_deploys_through_include_role(installed, container, tmp_path):
