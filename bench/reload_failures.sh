@@ -17,10 +17,12 @@
 #           process restart, honouring graceful-timeout/eviction-timeout)
 #   none    baseline, no reload
 #
-# Each run is `ab [-k] -c 8 -t LIMIT -n N http://127.0.0.1/myapp` with a fixed N per cell
-# (twice what a short calibration run serves in BENCH_SECONDS) and LIMIT = BENCH_SECONDS + 1,
-# so it lasts about 9 s, with BENCH_RELOADS reloads 1 s apart from 1 s into the run. Every cell (platform x mitigation x reload kind x keep-alive) is
-# repeated BENCH_REPS times, repetitions interleaved. Mitigations are written to
+# Each run is `ab [-k] -c 8 -t LIMIT -n N http://127.0.0.1/myapp` with BENCH_RELOADS reloads
+# 1 s apart from 1 s into the run; BENCH_SECONDS (8) after its start ab gets SIGINT and
+# reports. N is fixed per cell (three times what a short calibration run serves in
+# BENCH_SECONDS) and LIMIT is 3 x BENCH_SECONDS: both only bound a run. Every cell
+# (platform x mitigation x reload kind x keep-alive) is repeated BENCH_REPS times,
+# repetitions interleaved. Mitigations are written to
 # /etc/apache2/conf-available/zz-bench.conf (a2enconf, reload) and, for the daemon's
 # graceful-timeout, into the deployed site file.
 #
@@ -45,10 +47,12 @@ seconds=${BENCH_SECONDS:-8}
 reloads=${BENCH_RELOADS:-5}
 platforms=${BENCH_PLATFORMS:-ubuntu1804 debian12}
 parallel=${BENCH_PARALLEL:-1}
-interval=1      # seconds between two reloads
-lead=1          # seconds of load before the first reload
-ab_limit=$((seconds + 1))  # ab -t: no run lasts longer, whatever N is
-run_timeout=45  # hard limit around each `docker exec` of a run
+interval_ms=1000                          # between two reloads
+lead_ms=1000                              # load before the first reload
+tail_ms=$((seconds * 1000 - lead_ms - (reloads - 1) * interval_ms))  # load after the last one
+[ "$tail_ms" -ge 1000 ] || tail_ms=1000
+ab_limit=$((seconds * 3))                 # ab -t: no run lasts longer, whatever happens
+run_timeout=$((seconds * 3 + 20))  # hard limit around each `docker exec` of a run
 
 results_md=$REPO_ROOT/bench/results/reload_failures.md
 work=$CACHE_DIR/bench/reload-$(date +%Y%m%d-%H%M%S)
@@ -120,10 +124,19 @@ platform_cells() {
 driver() {
     cat <<'EOF'
 #!/bin/bash
+# bench-run KIND N AB RELOADS INTERVAL_MS LEAD_MS TAIL_MS LIMIT
+# ab runs in the background while the foreground does reload i at LEAD + (i-1) x INTERVAL
+# milliseconds (late if a reload command takes longer than INTERVAL); TAIL ms after the last
+# one ab gets SIGINT, on which it reports what it has done. -n N and -t LIMIT only bound it.
 set -u
-kind=$1 n=$2 ka=$3 reloads=$4 interval=$5 lead=$6 limit=$7
+kind=$1 n=$2 ka=$3 reloads=$4 interval=$5 lead=$6 tail=$7 limit=$8
 url=http://127.0.0.1/myapp
 log=/var/log/apache2/error.log
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+sleep_until() {
+    local left=$(( start + $1 - $(now_ms) ))
+    [ "$left" -le 0 ] || sleep "$(printf '%d.%03d' $((left / 1000)) $((left % 1000)))"
+}
 for _ in $(seq 100); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" = 200 ] && break
     sleep 0.2
@@ -131,16 +144,17 @@ done
 offset=$(stat -c %s "$log")
 flags="-r -s 10 -c 8"
 [ "$ka" = k ] && flags="$flags -k"
-# -t before -n: ab stops at N requests or after LIMIT seconds, whichever comes first.
+start=$(now_ms)
+# -t before -n: otherwise -t resets N to 50000.
 # shellcheck disable=SC2086
 ab $flags -t "$limit" -n "$n" "$url" >/tmp/bench-ab.out 2>&1 &
 ab_pid=$!
-sleep "$lead"
 done_reloads=0
-for _ in $(seq "$reloads"); do
-    [ "$kind" = none ] && break
+for i in $(seq "$reloads"); do
+    sleep_until $(( lead + (i - 1) * interval ))
     kill -0 "$ab_pid" 2>/dev/null || break
     case $kind in
+        none) continue ;;
         config)
             if [ -d /run/systemd/system ]; then systemctl reload apache2; else apache2ctl graceful; fi ;;
         touch)
@@ -151,11 +165,13 @@ for _ in $(seq "$reloads"); do
             [ -n "$pids" ] && kill -USR1 $pids ;;
     esac
     done_reloads=$((done_reloads + 1))
-    sleep "$interval"
 done
+sleep_until $(( lead + (reloads - 1) * interval + tail ))
+kill -INT "$ab_pid" 2>/dev/null
 wait "$ab_pid"
 echo "AB_RC $?"
 echo "RELOADS $done_reloads"
+echo "ELAPSED_MS $(( $(now_ms) - start ))"
 cat /tmp/bench-ab.out
 echo "ERRLOG_BEGIN"
 tail -c +$((offset + 1)) "$log"
@@ -275,7 +291,7 @@ EOF
 }
 
 bench_platform() {
-    local platform=$1 c=modwsgi-bench-$1 dir=$work/$1 rep cell mit kind ab id label conf gt current n rps
+    local platform=$1 c=modwsgi-bench-$1 dir=$work/$1 rep cell mit kind ab id label conf gt current n rps summary
     local -A confs gts sizes
     mkdir -p "$dir"
     while IFS='|' read -r id label conf gt; do
@@ -314,20 +330,20 @@ bench_platform() {
                 current=$mit
             fi
             if [ -z "${sizes[$mit:$ab]:-}" ]; then
-                # Calibration: 1.5 s of load without reloads gives the rate. N is twice what
-                # that rate serves in BENCH_SECONDS, so a run ends at its time limit (ab -t,
-                # BENCH_SECONDS + 1) unless the host gets more than twice as fast, and every
-                # reload falls inside the load.
-                rps=$(timeout "$run_timeout" docker exec "$c" bench-run none 50000 "$ab" 0 0 0 1.5 |
+                # Calibration: 1.5 s of load without reloads gives the rate. N is three times
+                # what that rate serves in BENCH_SECONDS: the driver's SIGINT normally ends a
+                # run, N only if the host gets more than three times as fast.
+                rps=$(timeout "$run_timeout" docker exec "$c" bench-run none 50000 "$ab" 1 0 1500 0 10 |
                     awk '/^Requests per second/ {print int($4)}')
-                sizes[$mit:$ab]=$(( (${rps:-1000} * seconds * 2 / 100 + 1) * 100 ))
+                sizes[$mit:$ab]=$(( (${rps:-1000} * seconds * 3 / 100 + 1) * 100 ))
             fi
             n=${sizes[$mit:$ab]}
             out=$dir/run-$rep-$mit-$kind-${ab/-/nk}.txt
             echo "META platform=$platform rep=$rep mitigation=$mit kind=$kind ab=$ab n=$n" >"$out"
-            timeout "$run_timeout" docker exec "$c" bench-run "$kind" "$n" "$ab" "$reloads" "$interval" "$lead" "$ab_limit" \
+            timeout "$run_timeout" docker exec "$c" bench-run "$kind" "$n" "$ab" "$reloads" "$interval_ms" "$lead_ms" "$tail_ms" "$ab_limit" \
                 >>"$out" 2>&1 || echo "RUN_RC $?" >>"$out"
-            log "$platform rep $rep/$reps: $mit $kind $([ "$ab" = k ] && echo 'ab -k' || echo 'ab') n=$n: $(grep -E '^(Failed requests|Non-2xx|Requests per)' "$out" | tr -s ' ' | paste -sd ',' -)"
+            summary=$(grep -E '^(Failed requests|Non-2xx|Requests per)' "$out" | tr -s ' ' | paste -sd ',' - || true)
+            log "$platform rep $rep/$reps: $mit $kind $([ "$ab" = k ] && echo 'ab -k' || echo 'ab') n=$n: $summary"
             sleep 0.5
         done
     done
@@ -348,6 +364,6 @@ fi
 
 elapsed=$(( $(date +%s) - started ))
 python3 "$BENCH_DIR/reload_failures_report.py" "$work" "$results_md" \
-    --reps "$reps" --seconds "$ab_limit" --reloads "$reloads" --interval "$interval" --lead "$lead" \
+    --reps "$reps" --seconds "$seconds" --reloads "$reloads" --interval "$((interval_ms / 1000))" --lead "$((lead_ms / 1000))" \
     --parallel "$parallel" --elapsed "$elapsed" --ncpu "$ncpu" --load "$(cut -d' ' -f1-3 /proc/loadavg)"
 log "written $results_md (raw output: $work; ${elapsed}s)"

@@ -197,11 +197,12 @@ def main():
     table += ['| ' + ' | '.join(str(c) for c in row) + ' |' for row in rows]
 
     out = ['# Failed requests during Apache config reloads and mod_wsgi code reloads', '',
-           'Written by `bench/reload_failures.sh`. Each run: `ab [-k] -c 8 -t %s -n N` inside the container '
-           'against its own `http://127.0.0.1/myapp` (the Hello World of `playbooks/site.yml`); N is fixed per '
-           'cell (twice what a calibration run served in the time, so the time limit ends a run), %s reloads '
-           '%s s apart starting %s s into the run, %s runs per cell, repetitions interleaved. '
-           'Host: %s CPUs, load average %s at the end; platforms measured %s; total %s s.'
+           'Written by `bench/reload_failures.sh`. Each run: `ab [-k] -c 8 -n N` inside the container '
+           'against its own `http://127.0.0.1/myapp` (the Hello World of `playbooks/site.yml`) for %s s (then '
+           'ab gets SIGINT and reports; N, fixed per cell at three times what a calibration run served in that '
+           'time, and `-t` only bound a run), %s reloads %s s apart starting %s s into the run, %s runs per '
+           'cell, repetitions interleaved (each starts with a different mitigation). Host: %s CPUs, load '
+           'average %s at the end; platforms measured %s; total %s s.'
            % (args.seconds, args.reloads, args.interval, args.lead, args.reps, args.ncpu, args.load,
               'at the same time, each container pinned to its own CPUs' if args.parallel == '1'
               else 'one after the other', args.elapsed),
@@ -212,8 +213,8 @@ def main():
            'failed requests of a run / reloads done during it; the baseline rows give failed requests per '
            'run. *req/s vs baseline*: each repetition\'s requests/s divided by that of the same '
            'repetition\'s run of the platform\'s first (baseline) mitigation with the same reload kind and '
-           'load, median over the repetitions (pairs runs made close in time, so a busy host skews both '
-           'alike). Requests/s are only comparable within one platform: the containers share a host '
+           'load, median over the repetitions (runs of one repetition are minutes apart at most, so a host '
+           'that gets busier or quieter skews them alike). Requests/s compare only within one platform: the containers share a host '
            'with other work. *Graceful restarts*: from Apache\'s error.log, the time from "SIGUSR1 '
            'received" (AH00493) to "resuming normal operations" (AH00489) of each graceful restart, i.e. '
            'while the parent re-reads its configuration, and how many restarts were followed by mod_wsgi '
