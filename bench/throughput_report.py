@@ -105,14 +105,16 @@ def main():
         "platform", "k-a", "c", "collection", "seed", "static", "static/collection (CPU-bound ceiling)")
     print(header)
     print("-" * len(header))
-    for (platform, server, keepalive, concurrency), runs in sorted(cells.items()):
-        if server != "collection":
-            continue
-        cpu = {s: statistics.median(r[3] for r in cells[(platform, s, keepalive, concurrency)].values())
-               for s in SERVERS}
-        print("%-12s %-5s %4d | %10.0f %10.0f %10.0f | %.2f" % (
-            PLATFORMS[platform], "on" if keepalive else "off", concurrency,
-            cpu["collection"], cpu["seed"], cpu["static"], cpu["static"] / cpu["collection"]))
+    for platform in [p for p in PLATFORMS if any(k[0] == p for k in cells)]:
+        for keepalive in (True, False):
+            for concurrency in (16, 64):
+                if any((platform, s, keepalive, concurrency) not in cells for s in SERVERS):
+                    continue
+                cpu = {s: statistics.median(r[3] for r in cells[(platform, s, keepalive, concurrency)].values())
+                       for s in SERVERS}
+                print("%-12s %-5s %4d | %10.0f %10.0f %10.0f | %.2f" % (
+                    PLATFORMS[platform], "on" if keepalive else "off", concurrency,
+                    cpu["collection"], cpu["seed"], cpu["static"], cpu["static"] / cpu["collection"]))
     print()
     print("targets (keep-alive, c16): collection/static >= 0.70, collection/seed >= 1.30")
 
