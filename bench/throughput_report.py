@@ -17,7 +17,8 @@ RATIOS = (("collection", "static"), ("seed", "static"), ("collection", "seed"))
 
 
 def parse_run(path):
-    text = open(path).read()
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        text = handle.read()
     meta = dict(item.split("=", 1) for item in text.splitlines()[0].split()[1:])
     rps = re.search(r"^Requests per second:\s+([0-9.]+)", text, re.M)
     percentiles = dict(re.findall(r"^(\d+),([0-9.]+)$", text.split("PERCENTILES", 1)[1], re.M))
@@ -67,7 +68,7 @@ def main():
             "p50_ms": round(statistics.median(r[1] for r in ordered), 3),
             "p99_ms": round(statistics.median(r[2] for r in ordered), 3),
         })
-    with open(args.results, "w") as out:
+    with open(args.results, "w", encoding="utf-8") as out:
         json.dump({"kind": "throughput", "rounds": args.rounds, "rows": rows}, out, indent=2)
         out.write("\n")
 
