@@ -12,9 +12,9 @@
 #                                   ansible-playbook from the tool venv; a 12-byte
 #                                   text/plain file (the size and type of Hello World's
 #                                   answer) is put in its DocumentRoot as /hello.txt
-#   bench-tp-<platform>-seed        the walkthrough (docs: its final VirtualHost, daemon
-#                                   processes=2 threads=15) done by hand with apt and
-#                                   a shell script, as its reader would
+#   bench-tp-<platform>-seed        the walkthrough this collection started from (its
+#                                   final VirtualHost, daemon processes=2 threads=15),
+#                                   set up with apt and a shell script as its reader would
 #
 # and measures three servers, inside the containers against their own 127.0.0.1:
 #
@@ -30,8 +30,10 @@
 # and p99 latency (ab -e). Only ratios within one run mean anything: the absolute numbers
 # move with whatever else the machine is doing.
 #
-# Writes bench/results/throughput.json and prints one table of ratios. Raw ab output
-# stays under .cache/bench/. The containers are removed at the end.
+# Writes bench/results/throughput.json and prints one table of ratios, then the server
+# CPU time per request of each cell (the container's cgroup CPU time less ab's): where
+# CPU is the limit, static/collection CPU per request bounds collection/static requests/s.
+# Raw ab output stays under .cache/bench/. The containers are removed at the end.
 #
 # Environment (all optional):
 #   BENCH_ROUNDS=5 BENCH_SECONDS=3
