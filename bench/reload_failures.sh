@@ -38,9 +38,8 @@
 #   BENCH_KEEP=1       keep the containers running afterwards
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=/dev/null
-. "$BENCH_DIR/../tests/testbed/lib.sh"
+# shellcheck source=bench/lib.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 reps=${BENCH_REPS:-3}
 seconds=${BENCH_SECONDS:-8}
@@ -66,13 +65,6 @@ started=$(date +%s)
 # repetition runs every group once, starting one group later than the repetition before
 # (so no mitigation always gets the same moment of a busy host); the report compares
 # throughput within a repetition.
-platform_image() {
-    case $1 in
-        ubuntu1804) echo "ubuntu:18.04 none" ;;
-        debian12) echo "debian:12 systemd" ;;
-        *) die "unknown platform $1" ;;
-    esac
-}
 platform_title() {
     case $1 in
         ubuntu1804) echo "Ubuntu 18.04" ;;
@@ -210,35 +202,16 @@ inventory=$work/inventory.yml
 printf 'webservers:\n  hosts:\n' >"$inventory"
 index=0
 for platform in "${platform_list[@]}"; do
-    read -r base init <<<"$(platform_image "$platform")"
-    image=$("$TESTBED_DIR/target-image.sh" "$base" "$init")
     c=modwsgi-bench-$platform
-    docker rm -f "$c" >/dev/null 2>&1 || true
-    args=(-d --name "$c" --hostname "bench-$platform")
+    args=()
     if [ "$parallel" = 1 ]; then
         first=$((index * cpu_share))
         args+=(--cpuset-cpus "$first-$((first + cpu_share - 1))")
     fi
-    if [ "$init" = systemd ]; then
-        args+=(--cap-add SYS_ADMIN -v /sys/fs/cgroup:/sys/fs/cgroup:ro --tmpfs /run --tmpfs /run/lock
-            --stop-signal RTMIN+3 "$image" /lib/systemd/systemd)
-    else
-        args+=("$image" sleep infinity)
-    fi
     containers+=("$c")
-    docker run "${args[@]}" >/dev/null
-    if [ "$init" = systemd ]; then
-        # Until systemd's bus is up, systemctl fails at once: ask again for up to 90 s.
-        state=
-        for _ in $(seq 90); do
-            state=$(timeout 90 docker exec "$c" systemctl is-system-running --wait 2>/dev/null || true)
-            [ -z "$state" ] || break
-            sleep 1
-        done
-        case $state in running | degraded) ;; *) die "$c: systemd did not come up (state: ${state:-none})" ;; esac
-    fi
+    bench_start_container "$c" "$platform" "${args[@]}"
     printf '    %s:\n      ansible_connection: community.docker.docker\n' "$c" >>"$inventory"
-    log "$c started from $image (cpus: $(docker inspect -f '{{.HostConfig.CpusetCpus}}' "$c" | sed 's/^$/all/'))"
+    log "$c started (cpus: $(docker inspect -f '{{.HostConfig.CpusetCpus}}' "$c" | sed 's/^$/all/'))"
     index=$((index + 1))
 done
 
@@ -248,9 +221,7 @@ PATH=$bin:$PATH ANSIBLE_COLLECTIONS_PATH=$collections ANSIBLE_CONFIG=$REPO_ROOT/
     { tail -40 "$work/deploy.log" >&2; die "deploying site.yml failed (log: $work/deploy.log)"; }
 
 for c in "${containers[@]}"; do
-    docker exec "$c" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends apache2-utils >/dev/null 2>&1 ||
-        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends apache2-utils >/dev/null; }' ||
-        die "$c: installing apache2-utils failed"
+    bench_apt_install "$c" apache2-utils
     driver | docker exec -i "$c" sh -c 'cat >/usr/local/bin/bench-run && chmod 755 /usr/local/bin/bench-run'
     body=$(docker exec "$c" curl -fsS http://127.0.0.1/myapp) || die "$c: /myapp does not answer after the deploy"
     log "$c: /myapp answers '$body'"

@@ -122,3 +122,15 @@ def test_script_source_is_not_served(get):
     for path in candidates:
         response = get(path)
         assert "def application" not in response.body, path
+
+
+def test_performance_defaults_are_in_effect(host, get):
+    # README "Performance defaults": what bench/throughput.sh measured is what runs.
+    assert "Server MPM:     event" in host.check_output("apache2ctl -V 2>/dev/null")
+    site = host.file("/etc/apache2/sites-available/%s.conf" % SITE).content_string
+    assert "processes=2 threads=15" in site
+    assert "WSGIApplicationGroup %{GLOBAL}" in site
+    # Access logging stays on: every request is a line.
+    before = host.file("/var/log/apache2/access.log").size
+    assert get("/myapp").status == 200
+    assert host.file("/var/log/apache2/access.log").size > before
