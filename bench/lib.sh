@@ -1,10 +1,12 @@
 # Shared helpers for the benchmarks under bench/; sourced, not run.
 # shellcheck shell=bash
-# shellcheck source=/dev/null
-. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../tests/testbed/lib.sh"
 
-# The image of a platform, as "BASE INIT" for tests/testbed/target-image.sh.
-platform_image() {
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=/dev/null
+. "$BENCH_DIR/../tests/testbed/lib.sh"
+
+# bench_platform_image PLATFORM: the base image and init system a platform is built from.
+bench_platform_image() {
     case $1 in
         ubuntu1804) echo "ubuntu:18.04 none" ;;
         debian12) echo "debian:12 systemd" ;;
@@ -12,17 +14,24 @@ platform_image() {
     esac
 }
 
-# start_target NAME PLATFORM [docker run options...]: a fresh container of the platform,
-# the way .config/molecule/config.yml defines it; waits until systemd (if any) is up.
-start_target() {
+# bench_start_container NAME PLATFORM [DOCKER RUN OPTIONS...]: a fresh container of the
+# platform's target image (an old one of that name is removed first), returning once
+# systemd, where it is PID 1, has finished booting.
+bench_start_container() {
     local c=$1 platform=$2 base init image state
     shift 2
-    read -r base init <<<"$(platform_image "$platform")"
+    read -r base init <<<"$(bench_platform_image "$platform")"
     image=$("$TESTBED_DIR/target-image.sh" "$base" "$init")
     docker rm -f "$c" >/dev/null 2>&1 || true
+    local args=(-d --name "$c" --hostname "${c#modwsgi-}" "$@")
     if [ "$init" = systemd ]; then
-        docker run -d --name "$c" --hostname "$c" "$@" --cap-add SYS_ADMIN -v /sys/fs/cgroup:/sys/fs/cgroup:ro \
-            --tmpfs /run --tmpfs /run/lock --stop-signal RTMIN+3 "$image" /lib/systemd/systemd >/dev/null
+        args+=(--cap-add SYS_ADMIN -v /sys/fs/cgroup:/sys/fs/cgroup:ro --tmpfs /run --tmpfs /run/lock
+            --stop-signal RTMIN+3 "$image" /lib/systemd/systemd)
+    else
+        args+=("$image" sleep infinity)
+    fi
+    docker run "${args[@]}" >/dev/null || die "$c: docker run failed"
+    if [ "$init" = systemd ]; then
         # Until systemd's bus is up, systemctl fails at once: ask again for up to 90 s.
         state=
         for _ in $(seq 90); do
@@ -31,7 +40,16 @@ start_target() {
             sleep 1
         done
         case $state in running | degraded) ;; *) die "$c: systemd did not come up (state: ${state:-none})" ;; esac
-    else
-        docker run -d --name "$c" --hostname "$c" "$@" "$image" sleep infinity >/dev/null
     fi
+}
+
+# bench_apt_install CONTAINER PACKAGE...: apt-get install inside the container, reading
+# the package lists first only when the packages are not found without them.
+bench_apt_install() {
+    local c=$1
+    shift
+    docker exec -e DEBIAN_FRONTEND=noninteractive "$c" sh -c '
+        apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 ||
+            { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }' \
+        sh "$@" || die "$c: installing $* failed"
 }
