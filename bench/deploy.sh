@@ -16,7 +16,9 @@
 #   facts_only       bench/facts_only.yml on the same container: a play that only gathers
 #                    facts, the floor for any re-run
 #
-# Container start-up (and systemd's boot) is outside every timing. Installs are repeated
+# Each measure also records the CPU seconds used by ansible-playbook and the containers
+# (cgroup v1 cpuacct), from which deploy_results.py derives the fastest a fleet could go on
+# this machine's CPUs. Container start-up (and systemd's boot) is outside every timing. Installs are repeated
 # BENCH_INSTALL_ROUNDS times, rotating the order of the three kinds each round; then
 # re-run and facts-only alternate BENCH_RERUN_ROUNDS times on the last first_converge
 # container. Medians are reported. The machine is shared and noisy, so only ratios
@@ -75,53 +77,72 @@ fresh() {
     done
 }
 
-# playbook LOG INVENTORY PLAYBOOK: runs it, prints "SECONDS CHANGED" (CHANGED summed over
-# the hosts of the recap); fails with the log's tail when the play fails.
+# cpu_ns CONTAINER...: CPU time the containers have used so far, in nanoseconds (cgroup v1).
+cpu_ns() {
+    local c total=0 id
+    for c in "$@"; do
+        id=$(docker inspect -f '{{.Id}}' "$c")
+        total=$((total + $(cat "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
+# playbook LOG INVENTORY PLAYBOOK CONTAINER...: runs it, prints "SECONDS CHANGED CPU":
+# CHANGED summed over the hosts of the recap, CPU the seconds of CPU that ansible-playbook
+# and the containers used (what a fleet shares out over the machine's CPUs). Fails with
+# the log's tail when the play fails.
 playbook() {
-    local log=$1 inventory=$2 play=$3 start end
-    start=$(date +%s.%N)
-    PATH=$bin:$PATH ANSIBLE_COLLECTIONS_PATH=$collections ANSIBLE_CONFIG=$REPO_ROOT/ansible.cfg \
-        ANSIBLE_NOCOLOR=1 ansible-playbook -i "$inventory" "$play" >"$log" 2>&1 ||
+    local log=$1 inventory=$2 play=$3 times cpu_before cpu_after
+    shift 3
+    cpu_before=$(cpu_ns "$@")
+    times=$( { TIMEFORMAT='%R %U %S'; time PATH=$bin:$PATH ANSIBLE_COLLECTIONS_PATH=$collections \
+        ANSIBLE_CONFIG=$REPO_ROOT/ansible.cfg ANSIBLE_NOCOLOR=1 \
+        ansible-playbook -i "$inventory" "$play" >"$log" 2>&1; } 2>&1) ||
         { tail -40 "$log" >&2; die "$play failed (log: $log)"; }
-    end=$(date +%s.%N)
-    echo "$(elapsed "$start" "$end") $(awk '/ changed=/ {sub(/.*changed=/, ""); n += $1} END {print n + 0}' "$log")"
+    cpu_after=$(cpu_ns "$@")
+    read -r real user sys <<<"$times"
+    echo "$real $(awk '/ changed=/ {sub(/.*changed=/, ""); n += $1} END {print n + 0}' "$log")" \
+        "$(awk -v u="$user" -v s="$sys" -v a="$cpu_before" -v b="$cpu_after" 'BEGIN { printf "%.2f", u + s + (b - a) / 1e9 }')"
 }
 
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
-record() {  # PLATFORM MEASURE SECONDS CHANGED
-    printf '%s\t%s\t%s\t%s\n' "$@" >>"$timings"
-    log "$1 $2: ${3}s (changed=$4)"
+record() {  # PLATFORM MEASURE SECONDS CHANGED [CPU]
+    printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5:-}" >>"$timings"
+    log "$1 $2: ${3}s (changed=$4${5:+, cpu ${5}s})"
 }
 
 measure_install() {
-    local platform=$1 kind=$2 round=$3 c seconds changed start end out
+    local platform=$1 kind=$2 round=$3 c seconds changed cpu start end out
     case $kind in
         first_converge)
             c=bench-dp-$platform-one-$round
             fresh "$platform" "$c"
-            out=$(playbook "$work/$c.log" "$work/$c.yml" "$REPO_ROOT/playbooks/site.yml")
-            read -r seconds changed <<<"$out"
-            record "$platform" first_converge "$seconds" "$changed"
+            out=$(playbook "$work/$c.log" "$work/$c.yml" "$REPO_ROOT/playbooks/site.yml" "$c")
+            read -r seconds changed cpu <<<"$out"
+            record "$platform" first_converge "$seconds" "$changed" "$cpu"
             last_converged=$c
             ;;
         fleet_4)
             fresh "$platform" "bench-dp-$platform-fleet-$round-1" "bench-dp-$platform-fleet-$round-2" \
                 "bench-dp-$platform-fleet-$round-3" "bench-dp-$platform-fleet-$round-4"
             out=$(playbook "$work/fleet-$platform-$round.log" \
-                "$work/bench-dp-$platform-fleet-$round-1.yml" "$REPO_ROOT/playbooks/site.yml")
-            read -r seconds changed <<<"$out"
-            record "$platform" fleet_4 "$seconds" "$changed"
+                "$work/bench-dp-$platform-fleet-$round-1.yml" "$REPO_ROOT/playbooks/site.yml" \
+                "bench-dp-$platform-fleet-$round-"{1,2,3,4})
+            read -r seconds changed cpu <<<"$out"
+            record "$platform" fleet_4 "$seconds" "$changed" "$cpu"
             for i in 1 2 3 4; do docker rm -f "bench-dp-$platform-fleet-$round-$i" >/dev/null; done
             ;;
         seed_shell)
             c=bench-dp-$platform-seed-$round
             fresh "$platform" "$c"
+            cpu=$(cpu_ns "$c")
             start=$(date +%s.%N)
             docker exec -i "$c" bash -s <"$BENCH_DIR/seed_steps.sh" >"$work/$c.log" 2>&1 ||
                 { tail -20 "$work/$c.log" >&2; die "$c: the seed steps failed"; }
             end=$(date +%s.%N)
-            record "$platform" seed_shell "$(elapsed "$start" "$end")" ""
+            cpu=$(awk -v a="$cpu" -v b="$(cpu_ns "$c")" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+            record "$platform" seed_shell "$(elapsed "$start" "$end")" "" "$cpu"
             docker rm -f "$c" >/dev/null
             ;;
     esac
@@ -146,13 +167,13 @@ for platform in "${platform_list[@]}"; do
     c=$last_converged
     inventory=$work/$c.yml
     for round in $(seq "$rerun_rounds"); do
-        out=$(playbook "$work/$c-rerun-$round.log" "$inventory" "$REPO_ROOT/playbooks/site.yml")
-        read -r seconds changed <<<"$out"
-        record "$platform" idempotent_rerun "$seconds" "$changed"
+        out=$(playbook "$work/$c-rerun-$round.log" "$inventory" "$REPO_ROOT/playbooks/site.yml" "$c")
+        read -r seconds changed cpu <<<"$out"
+        record "$platform" idempotent_rerun "$seconds" "$changed" "$cpu"
         [ "$changed" = 0 ] || die "$c: the re-run of site.yml reported changed=$changed (log: $work/$c-rerun-$round.log)"
-        out=$(playbook "$work/$c-facts-$round.log" "$inventory" "$BENCH_DIR/facts_only.yml")
-        read -r seconds changed <<<"$out"
-        record "$platform" facts_only "$seconds" "$changed"
+        out=$(playbook "$work/$c-facts-$round.log" "$inventory" "$BENCH_DIR/facts_only.yml" "$c")
+        read -r seconds changed cpu <<<"$out"
+        record "$platform" facts_only "$seconds" "$changed" "$cpu"
     done
     docker rm -f "$c" >/dev/null
 done

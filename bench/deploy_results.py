@@ -25,9 +25,12 @@ def load(path):
     rows = {}
     with open(path) as handle:
         for line in handle:
-            platform, measure, seconds, changed = line.rstrip("\n").split("\t")
-            row = rows.setdefault((PLATFORMS.get(platform, platform), measure), {"rounds": [], "changed": None})
+            platform, measure, seconds, changed, cpu = (line.rstrip("\n").split("\t") + [""])[:5]
+            row = rows.setdefault((PLATFORMS.get(platform, platform), measure),
+                                  {"rounds": [], "cpu": [], "changed": None})
             row["rounds"].append(float(seconds))
+            if cpu != "":
+                row["cpu"].append(float(cpu))
             if changed != "":
                 row["changed"] = max(row["changed"] or 0, int(changed))
     for (platform, measure), row in list(rows.items()):
@@ -72,6 +75,8 @@ def main():
                 "seconds_median": round(statistics.median(row["rounds"]), 2),
                 "seconds_rounds": row["rounds"],
                 "changed": row["changed"],
+                "cpu_seconds_median": round(statistics.median(row["cpu"]), 2) if row["cpu"] else None,
+                "cpu_seconds_rounds": row["cpu"],
             }
             for (platform, measure), row in sorted(rows.items(), key=lambda item: (
                 item[0][0], MEASURES.index(item[0][1]) if item[0][1] in MEASURES else 99))
@@ -85,6 +90,15 @@ def main():
     for platform, name, value, target in ratios(rows):
         verdict = "" if target is None else ("<= %.1f %s" % (target, "met" if value <= target else "NOT met"))
         print("%-14s %-28s %6.2fx %s" % (platform, name, value, verdict))
+    # However well Ansible spreads a fleet, it cannot finish before its CPU time shared out
+    # over this machine's CPUs (nor faster than one host): the floor for fleet_4 / fleet_1.
+    for platform in sorted({platform for platform, dummy in rows}):
+        one, four = rows.get((platform, "fleet_1")), rows.get((platform, "fleet_4"))
+        if one and four and four["cpu"]:
+            one_s = statistics.median(one["rounds"])
+            floor = max(one_s, statistics.median(four["cpu"]) / (os.cpu_count() or 1))
+            print("%-14s %-28s %6.2fx (CPU of 4 deploys %.0fs over %d CPUs)" % (
+                platform, "fleet 4 / 1, CPU floor", floor / one_s, statistics.median(four["cpu"]), os.cpu_count()))
     for row in document["rows"]:
         if row["measure"] == "idempotent_rerun" and row["changed"]:
             print("%s: the re-run reported changed=%s, not 0" % (row["platform"], row["changed"]))
