@@ -23,7 +23,7 @@ RATIOS = [
 
 def load(path):
     rows = {}
-    with open(path) as handle:
+    with open(path, encoding="utf-8") as handle:
         for line in handle:
             platform, measure, seconds, changed, cpu = (line.rstrip("\n").split("\t") + [""])[:5]
             row = rows.setdefault((PLATFORMS.get(platform, platform), measure),
@@ -37,6 +37,11 @@ def load(path):
         if measure == "first_converge":
             rows[(platform, "fleet_1")] = dict(row)
     return rows
+
+
+def read_loadavg():
+    with open("/proc/loadavg", encoding="utf-8") as handle:
+        return handle.read().split()[:3]
 
 
 def ratios(rows):
@@ -65,7 +70,7 @@ def main():
         "kind": "deploy",
         "date": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": os.cpu_count(),
-        "loadavg": open("/proc/loadavg").read().split()[:3],
+        "loadavg": read_loadavg(),
         "install_rounds": args.install_rounds,
         "rerun_rounds": args.rerun_rounds,
         "rows": [
@@ -82,7 +87,7 @@ def main():
                 item[0][0], MEASURES.index(item[0][1]) if item[0][1] in MEASURES else 99))
         ],
     }
-    with open(args.output, "w") as handle:
+    with open(args.output, "w", encoding="utf-8") as handle:
         json.dump(document, handle, indent=2)
         handle.write("\n")
 

@@ -38,7 +38,7 @@ THROUGHPUT_RATIOS = (("collection", "seed"), ("collection", "static"), ("seed", 
 
 def load(path):
     try:
-        with open(path) as handle:
+        with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except FileNotFoundError:
         return None
@@ -203,7 +203,7 @@ def machine_facts(throughput, deploy):
 
 def memory():
     try:
-        with open("/proc/meminfo") as handle:
+        with open("/proc/meminfo", encoding="utf-8") as handle:
             kib = int(handle.readline().split()[1])
         return "%.1f GiB" % (kib / 1024 / 1024)
     except (OSError, ValueError, IndexError):
@@ -253,7 +253,7 @@ def main():
     lines += ["", "## Throughput", ""] + throughput_section(throughput, os.path.basename(args.chart))
     lines += ["", "## Deploy time", ""] + deploy_section(deploy)
     os.makedirs(os.path.dirname(args.markdown), exist_ok=True)
-    with open(args.markdown, "w") as handle:
+    with open(args.markdown, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
 
     print("%-13s %-80s %8s  %s" % ("platform", "ratio (medians of one run)", "value", "target"))

@@ -208,8 +208,8 @@ def service_state(module, name):
     running = False
     for pid in os.listdir('/proc'):
         try:
-            with open(os.path.join('/proc', pid, 'comm')) as handle:
-                running = handle.read().strip() == name
+            with open(os.path.join('/proc', pid, 'comm'), 'rb') as handle:
+                running = handle.read().strip() == name.encode('utf-8')
         except (IOError, OSError):
             continue
         if running:
