@@ -13,7 +13,6 @@ import datetime
 import json
 import os
 import platform
-import statistics
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLATFORM_TITLES = {"ubuntu-18.04": "Ubuntu 18.04", "debian-12": "Debian 12"}
