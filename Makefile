@@ -1,6 +1,7 @@
-# The two commands of the README. Both work on a bare Debian/Ubuntu machine with
-# root: they start a Docker engine and build the images they need offline.
-.PHONY: hello test
+# The two commands of the README, and the optional benchmarks. All work on a bare
+# Debian/Ubuntu machine with root: they start a Docker engine and build the images
+# they need offline.
+.PHONY: hello test bench
 
 # Deploy Hello World to a fresh Ubuntu 18.04 container and print the response.
 hello:
@@ -9,3 +10,8 @@ hello:
 # The whole test suite, as CI runs it.
 test:
 	bash tests/testbed/test.sh
+
+# Optional, not a set-up step: throughput and deploy-time benchmarks in fresh containers,
+# written to docs/benchmarks.md and docs/benchmarks.png (see the README's Benchmarks).
+bench:
+	bash bench/run.sh

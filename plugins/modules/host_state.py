@@ -1,0 +1,310 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the modwsgi.deploy collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: host_state
+short_description: Read what the roles manage on a Debian or Ubuntu host in one round trip
+version_added: 1.1.0
+description:
+  - Reports, in one task, the state of packages, files, links, system accounts and a service,
+    and which files hold a line matching a pattern.
+  - The roles of this collection compare it with what they would write and skip every task
+    whose target is already as wanted, so a run that changes nothing costs one round trip
+    to the host instead of one per file, link, account and package.
+  - Never changes the target.
+options:
+  packages:
+    description:
+      - Debian packages whose installed version is wanted (from C(dpkg-query)).
+    type: list
+    elements: str
+    default: []
+  paths:
+    description:
+      - Paths to describe without following a final symbolic link (C(lstat)).
+    type: list
+    elements: path
+    default: []
+  directories:
+    description:
+      - Directories whose every entry (not recursively) is described like the O(paths), under
+        its full path.
+      - A directory that does not exist adds nothing.
+    type: list
+    elements: path
+    default: []
+  read:
+    description:
+      - Text files whose content is returned.
+    type: list
+    elements: path
+    default: []
+  users:
+    description:
+      - System user names to look up.
+    type: list
+    elements: str
+    default: []
+  groups:
+    description:
+      - System group names to look up.
+    type: list
+    elements: str
+    default: []
+  service:
+    description:
+      - Name of a service (and of its processes) whose state is wanted.
+    type: str
+  search_pattern:
+    description:
+      - Python regular expression matched against every line of the files under O(search_in).
+    type: str
+  search_in:
+    description:
+      - Directories searched, recursively and following symbolic links, like C(grep -R).
+    type: list
+    elements: path
+    default: []
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: The module only reads.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+author: "modwsgi.deploy contributors (!UNKNOWN)"
+'''
+
+EXAMPLES = r'''
+- name: Inspect the host in one round trip
+  modwsgi.deploy.host_state:
+    packages: [apache2]
+    paths: [/etc/apache2/conf-enabled/security.conf]
+    service: apache2
+  register: state
+
+- name: Remove security.conf only where it is still enabled
+  ansible.builtin.file:
+    path: /etc/apache2/conf-enabled/security.conf
+    state: absent
+  when: state.paths['/etc/apache2/conf-enabled/security.conf'].exists
+'''
+
+RETURN = r'''
+packages:
+  description: Installed version of each package of O(packages), null when it is not installed.
+  returned: always
+  type: dict
+  sample: {"apache2": "2.4.29-1ubuntu4.27", "python3-apt": null}
+paths:
+  description:
+    - For each path of O(paths), C(exists), C(type) (C(file), C(directory), C(link) or C(other)),
+      C(mode) (four octal digits), C(owner), C(group); C(sha1) of a regular file's content;
+      C(link), the target a symbolic link holds.
+    - The entries of O(directories) too; a path missing from there is not in this dictionary.
+  returned: always
+  type: dict
+  sample: {"/etc/apache2/conf-enabled/x.conf": {"exists": true, "type": "link", "link": "../conf-available/x.conf",
+           "mode": "0777", "owner": "root", "group": "root"}}
+content:
+  description: Text of each file of O(read) that exists.
+  returned: always
+  type: dict
+users:
+  description: C(uid), C(group) (primary group name), C(home) and C(shell) of each user of O(users) that exists.
+  returned: always
+  type: dict
+groups:
+  description: C(gid) of each group of O(groups) that exists.
+  returned: always
+  type: dict
+service:
+  description:
+    - C(systemd) (whether systemd runs as the init system), C(running) (the systemd unit is active,
+      or without systemd a process of that name runs), C(enabled) (the systemd unit is enabled, or
+      without systemd it has start links in runlevels 2 to 5).
+  returned: when O(service) is set
+  type: dict
+found:
+  description: Files under O(search_in) with a line matching O(search_pattern), sorted.
+  returned: always
+  type: list
+  elements: str
+'''
+
+import glob
+import grp
+import hashlib
+import os
+import pwd
+import re
+import stat
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+def describe(path):
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return {'exists': False}
+    info = {'exists': True, 'mode': '%04o' % stat.S_IMODE(st.st_mode)}
+    try:
+        info['owner'] = pwd.getpwuid(st.st_uid).pw_name
+    except KeyError:
+        info['owner'] = str(st.st_uid)
+    try:
+        info['group'] = grp.getgrgid(st.st_gid).gr_name
+    except KeyError:
+        info['group'] = str(st.st_gid)
+    if stat.S_ISLNK(st.st_mode):
+        info['type'] = 'link'
+        info['link'] = os.readlink(path)
+    elif stat.S_ISDIR(st.st_mode):
+        info['type'] = 'directory'
+    elif stat.S_ISREG(st.st_mode):
+        info['type'] = 'file'
+        digest = hashlib.sha1()
+        with open(path, 'rb') as handle:
+            for block in iter(lambda: handle.read(65536), b''):
+                digest.update(block)
+        info['sha1'] = digest.hexdigest()
+    else:
+        info['type'] = 'other'
+    return info
+
+
+def package_versions(module, names):
+    versions = dict((name, None) for name in names)
+    if not names:
+        return versions
+    # dpkg-query exits 1 when a name is unknown, but still reports the others.
+    dummy, out, dummy = module.run_command(
+        ['dpkg-query', '-W', '-f=${Package} ${db:Status-Status} ${Version}\n'] + names)
+    for line in out.splitlines():
+        fields = line.split(' ')
+        if len(fields) == 3 and fields[0] in versions and fields[1] == 'installed':
+            versions[fields[0]] = fields[2]
+    return versions
+
+
+def service_state(module, name):
+    # /run/systemd/system exists only while systemd is PID 1 (sd_booted); the unit files
+    # alone say nothing in a container that never booted it.
+    systemd = os.path.isdir('/run/systemd/system')
+    if systemd:
+        dummy, active, dummy = module.run_command(['systemctl', 'is-active', name])
+        dummy, enabled, dummy = module.run_command(['systemctl', 'is-enabled', name])
+        return {'systemd': True, 'running': active.strip() == 'active', 'enabled': enabled.strip() == 'enabled'}
+    running = False
+    for pid in os.listdir('/proc'):
+        try:
+            with open(os.path.join('/proc', pid, 'comm'), 'rb') as handle:
+                running = handle.read().strip() == name.encode('utf-8')
+        except (IOError, OSError):
+            continue
+        if running:
+            break
+    enabled = all(glob.glob('/etc/rc%d.d/S[0-9][0-9]%s' % (level, name)) for level in (2, 3, 4, 5))
+    return {'systemd': False, 'running': running, 'enabled': enabled}
+
+
+def search(pattern, directories):
+    regex = re.compile(pattern)
+    found = set()
+    for top in directories:
+        for root, dummy, files in os.walk(top, followlinks=True):
+            for name in files:
+                path = os.path.join(root, name)
+                try:
+                    with open(path, 'rb') as handle:
+                        if any(regex.search(line.decode('utf-8', 'replace')) for line in handle):
+                            found.add(path)
+                except (IOError, OSError):
+                    continue
+    return sorted(found)
+
+
+def read_text(paths):
+    content = {}
+    for path in paths:
+        try:
+            with open(path, 'rb') as handle:
+                content[path] = handle.read().decode('utf-8', 'replace')
+        except (IOError, OSError):
+            continue
+    return content
+
+
+def accounts(users, groups):
+    found_users, found_groups = {}, {}
+    for name in users:
+        try:
+            entry = pwd.getpwnam(name)
+        except KeyError:
+            continue
+        try:
+            group = grp.getgrgid(entry.pw_gid).gr_name
+        except KeyError:
+            group = str(entry.pw_gid)
+        found_users[name] = {'uid': entry.pw_uid, 'group': group, 'home': entry.pw_dir, 'shell': entry.pw_shell}
+    for name in groups:
+        try:
+            found_groups[name] = {'gid': grp.getgrnam(name).gr_gid}
+        except KeyError:
+            continue
+    return found_users, found_groups
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            packages=dict(type='list', elements='str', default=[]),
+            paths=dict(type='list', elements='path', default=[]),
+            directories=dict(type='list', elements='path', default=[]),
+            read=dict(type='list', elements='path', default=[]),
+            users=dict(type='list', elements='str', default=[]),
+            groups=dict(type='list', elements='str', default=[]),
+            service=dict(type='str'),
+            search_pattern=dict(type='str'),
+            search_in=dict(type='list', elements='path', default=[]),
+        ),
+        required_by={'search_pattern': 'search_in'},
+        supports_check_mode=True,
+    )
+    params = module.params
+    users, groups = accounts(params['users'], params['groups'])
+    paths = dict((path, describe(path)) for path in params['paths'])
+    for directory in params['directories']:
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(directory, name)
+            paths[path] = describe(path)
+    result = dict(
+        changed=False,
+        packages=package_versions(module, params['packages']),
+        paths=paths,
+        content=read_text(params['read']),
+        users=users,
+        groups=groups,
+        found=search(params['search_pattern'], params['search_in']) if params['search_pattern'] else [],
+    )
+    if params['service']:
+        result['service'] = service_state(module, params['service'])
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

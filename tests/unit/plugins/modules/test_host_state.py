@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the modwsgi.deploy collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""host_state run as a program, the way Ansible runs it, against real files on this machine.
+The roles skip a write whenever it reports a file as wanted, so every field they compare
+must be exact."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import grp
+import hashlib
+import json
+import os
+import pwd
+import subprocess
+import sys
+
+import pytest
+
+import ansible.module_utils
+
+MODULE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))), 'plugins', 'modules', 'host_state.py')
+ANSIBLE_PARENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(ansible.module_utils.__file__))))
+
+
+@pytest.fixture
+def run_module(tmp_path):
+    def run(args):
+        args_file = str(tmp_path / 'args.json')
+        with open(args_file, 'w') as handle:
+            json.dump({'ANSIBLE_MODULE_ARGS': args}, handle)
+        env = dict(os.environ, PYTHONPATH=ANSIBLE_PARENT)
+        proc = subprocess.Popen([sys.executable, MODULE, args_file], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                universal_newlines=True, env=env, cwd=str(tmp_path))
+        out, err = proc.communicate()
+        assert proc.returncode == 0, out + err
+        result = json.loads(out)
+        assert result['changed'] is False
+        return result
+    return run
+
+
+def test_files_links_and_directories(run_module, tmp_path):
+    conf = tmp_path / 'available' / 'site.conf'
+    conf.parent.mkdir()
+    conf.write_bytes(b'ServerName localhost\n')
+    conf.chmod(0o640)
+    enabled = tmp_path / 'enabled'
+    enabled.mkdir()
+    (enabled / 'site.conf').symlink_to('../available/site.conf')
+    (enabled / 'dangling.conf').symlink_to('../available/missing.conf')
+    me = pwd.getpwuid(os.getuid()).pw_name
+    my_group = grp.getgrgid(os.getgid()).gr_name
+
+    result = run_module({'paths': [str(conf), str(tmp_path / 'missing')], 'directories': [str(enabled),
+                                                                                           str(tmp_path / 'nope')]})
+
+    assert result['paths'][str(conf)] == {
+        'exists': True, 'type': 'file', 'mode': '0640', 'owner': me, 'group': my_group,
+        'sha1': hashlib.sha1(b'ServerName localhost\n').hexdigest()}
+    assert result['paths'][str(tmp_path / 'missing')] == {'exists': False}
+    # Links are described, not followed: a dangling one still shows its target.
+    for name, target in (('site.conf', '../available/site.conf'), ('dangling.conf', '../available/missing.conf')):
+        entry = result['paths'][str(enabled / name)]
+        assert entry['type'] == 'link' and entry['link'] == target
+    assert set(result['paths']) == {str(conf), str(tmp_path / 'missing'), str(enabled / 'site.conf'),
+                                    str(enabled / 'dangling.conf')}
+    dir_result = run_module({'paths': [str(enabled)]})
+    assert dir_result['paths'][str(enabled)]['type'] == 'directory'
+    assert 'sha1' not in dir_result['paths'][str(enabled)]
+
+
+def test_search_follows_links_and_reports_the_linked_name(run_module, tmp_path):
+    available = tmp_path / 'sites-available'
+    enabled = tmp_path / 'sites-enabled'
+    available.mkdir()
+    enabled.mkdir()
+    (available / 'a.conf').write_text(u'<VirtualHost *:80>\n    WSGIDaemonProcess myproject processes=2\n')
+    (available / 'b.conf').write_text(u'WSGIDaemonProcess myproject2\n')
+    (enabled / 'a.conf').symlink_to('../sites-available/a.conf')
+    (enabled / 'b.conf').symlink_to('../sites-available/b.conf')
+
+    result = run_module({'search_pattern': r'^\s*WSGIDaemonProcess\s+myproject(\s|$)', 'search_in': [str(enabled)]})
+
+    assert result['found'] == [str(enabled / 'a.conf')]
+
+
+def test_content_accounts_and_packages(run_module, tmp_path):
+    site = tmp_path / 'site.conf'
+    site.write_text(u'python-home=/srv/venv\n')
+    me = pwd.getpwuid(os.getuid())
+
+    result = run_module({'read': [str(site), str(tmp_path / 'missing')], 'users': [me.pw_name, 'no-such-user-x'],
+                         'groups': [grp.getgrgid(os.getgid()).gr_name, 'no-such-group-x'],
+                         'packages': ['no-such-package-x']})
+
+    assert result['content'] == {str(site): u'python-home=/srv/venv\n'}
+    assert result['users'] == {me.pw_name: {'uid': me.pw_uid, 'group': grp.getgrgid(me.pw_gid).gr_name,
+                                            'home': me.pw_dir, 'shell': me.pw_shell}}
+    assert result['groups'] == {grp.getgrgid(os.getgid()).gr_name: {'gid': os.getgid()}}
+    assert result['packages'] == {'no-such-package-x': None}
