@@ -1,7 +1,6 @@
 """playbooks/rolling.yml over the whole group: a good release reaches every host one batch
 at a time; a broken one stops after the first batch, whose host gets the previous script
 back, while every other host keeps serving the previous release untouched."""
-import hashlib
 import os
 import re
 
