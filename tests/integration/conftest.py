@@ -9,6 +9,8 @@ import shlex
 import subprocess
 
 import pytest
+import testinfra
+import testinfra.utils.ansible_runner
 import yaml
 
 Response = collections.namedtuple("Response", "status headers body")
@@ -53,6 +55,25 @@ def role_playbook(role, variables):
     }])
 
 
+def inventory_hosts(group):
+    """testinfra hosts of an inventory group of the scenario, sorted by name."""
+    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
+    names = testinfra.utils.ansible_runner.AnsibleRunner(inventory).get_hosts(group)
+    return [testinfra.get_host("ansible://" + name, ansible_inventory=inventory) for name in names]
+
+
+def ansible_playbook(playbook, *options):
+    """Run a playbook file with molecule's inventory and environment, plus ansible-playbook
+    options such as --limit or --extra-vars.
+
+    Returns (rc, output); the tests decide what a failure means.
+    """
+    result = subprocess.run(
+        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], str(playbook)] + list(options),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
+    return result.returncode, result.stdout
+
+
 def run_playbook(host, playbook_text, tmp_path, *options):
     """Run a playbook against this host only, with molecule's inventory and environment,
     plus ansible-playbook options such as --check.
@@ -61,11 +82,7 @@ def run_playbook(host, playbook_text, tmp_path, *options):
     """
     playbook = tmp_path / "playbook.yml"
     playbook.write_text(playbook_text)
-    result = subprocess.run(
-        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"],
-         "--limit", host.backend.get_hostname(), str(playbook)] + list(options),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
-    return result.returncode, result.stdout
+    return ansible_playbook(playbook, "--limit", host.backend.get_hostname(), *options)
 
 
 @pytest.fixture
