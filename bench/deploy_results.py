@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Turns bench/deploy.sh's timings (TSV: platform, measure, seconds, changed) into
 bench/results/deploy.json and prints the ratios measured in that run.
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Writes docs/benchmarks.md and docs/benchmarks.png from the results of bench/throughput.sh
 and bench/deploy.sh (bench/results/*.json), and prints one table of every ratio.
 

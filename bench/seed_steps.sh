@@ -1,5 +1,5 @@
-#!/bin/bash
-# The seed walkthrough's steps (docs: /work/shared/seed-blog-post.md, "Hello World" in
+#!/usr/bin/env bash
+# The seed walkthrough's steps (../shared/seed-blog-post.md, "Hello World" in
 # daemon mode) as a plain shell script: the floor for a first install by any tool.
 # bench/deploy.sh pipes it into a fresh container (`docker exec -i C bash -s`) and times it.
 set -euo pipefail

@@ -54,8 +54,10 @@ def test_files_links_and_directories(run_module, tmp_path):
     me = pwd.getpwuid(os.getuid()).pw_name
     my_group = grp.getgrgid(os.getgid()).gr_name
 
-    result = run_module({'paths': [str(conf), str(tmp_path / 'missing')], 'directories': [str(enabled),
-                                                                                           str(tmp_path / 'nope')]})
+    result = run_module({
+        'paths': [str(conf), str(tmp_path / 'missing')],
+        'directories': [str(enabled), str(tmp_path / 'nope')],
+    })
 
     assert result['paths'][str(conf)] == {
         'exists': True, 'type': 'file', 'mode': '0640', 'owner': me, 'group': my_group,
