@@ -46,19 +46,7 @@ mkdir -p "$work" "$(dirname "$results_json")"
 timings=$work/timings.tsv
 : >"$timings"
 
-containers=()
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    if [ "${BENCH_KEEP:-0}" = 1 ]; then
-        [ ${#containers[@]} -eq 0 ] || log "keeping containers: ${containers[*]}"
-    else
-        for c in "${containers[@]}"; do docker rm -f "$c" >/dev/null 2>&1 || true; done
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_clean_up_on_exit
 
 "$TESTBED_DIR/docker-engine.sh"
 bin=$("$TESTBED_DIR/venv.sh")

@@ -53,3 +53,24 @@ bench_apt_install() {
             { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }' \
         sh "$@" || die "$c: installing $* failed"
 }
+
+# Containers and background jobs a benchmark adds to these arrays are removed and stopped
+# when it exits, however it exits; BENCH_KEEP=1 keeps the containers for a look inside.
+containers=()
+children=()
+bench_clean_up() {
+    local rc=$? pid c
+    trap - EXIT INT TERM
+    for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done
+    if [ "${BENCH_KEEP:-0}" = 1 ]; then
+        [ ${#containers[@]} -eq 0 ] || log "keeping containers: ${containers[*]}"
+    else
+        for c in "${containers[@]}"; do docker rm -f "$c" >/dev/null 2>&1 || true; done
+    fi
+    exit "$rc"
+}
+
+bench_clean_up_on_exit() {
+    trap bench_clean_up EXIT
+    trap 'exit 130' INT TERM
+}

@@ -172,21 +172,7 @@ EOF
 }
 
 # --- containers --------------------------------------------------------------------
-containers=()
-children=()
-cleanup() {
-    local rc=$? pid
-    trap - EXIT INT TERM
-    for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done
-    if [ "${BENCH_KEEP:-0}" = 1 ]; then
-        [ ${#containers[@]} -eq 0 ] || log "keeping containers: ${containers[*]}"
-    else
-        for c in "${containers[@]}"; do docker rm -f "$c" >/dev/null 2>&1 || true; done
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_clean_up_on_exit
 
 "$TESTBED_DIR/docker-engine.sh"
 bin=$("$TESTBED_DIR/venv.sh")

@@ -58,68 +58,8 @@ started=$(date +%s)
 # 000-default site enabled, which answers requests by IP address.
 host_header="Host: www.mydomain"
 
-# The walkthrough, from a fresh container: its packages, its app in /home/anna/code and
-# its final VirtualHost (server-scope WSGIScriptAlias moved into the VirtualHost, as it
-# says; WSGIPythonHome left out, the system Python being the one mod_wsgi is built for).
-seed_setup() {
-    cat <<'EOF'
-set -eu
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq apache2 libapache2-mod-wsgi-py3 >/dev/null
-mkdir -p /home/anna/code/myproject /var/www/mydomain
-chmod 755 /home/anna /home/anna/code
-cat >/home/anna/code/myapp.wsgi <<'APP'
-def application(environ, start_response):
-    status = '200 OK'
-    output = b'Hello World!'
-
-    response_headers = [('Content-type', 'text/plain'),
-                        ('Content-Length', str(len(output)))]
-    start_response(status, response_headers)
-
-    return [output]
-APP
-cat >/etc/apache2/sites-available/mydomain.conf <<'SITE'
-<VirtualHost *:80>
-    ServerAdmin webmaster@localhost
-    ServerAlias www.mydomain
-    DocumentRoot /var/www/mydomain
-
-    WSGIScriptAlias /myapp /home/anna/code/myapp.wsgi
-    WSGIDaemonProcess myproject  python-path=/home/anna/code/myproject processes=2 threads=15
-    WSGIProcessGroup myproject
-
-    <Directory /home/anna/code>
-        Require all granted
-    </Directory>
-
-    ErrorLog ${APACHE_LOG_DIR}/error.log
-    CustomLog ${APACHE_LOG_DIR}/access.log combined
-</VirtualHost>
-SITE
-a2ensite -q mydomain.conf
-# apt started Apache where systemd runs; without an init system apache2ctl starts it.
-if [ -d /run/systemd/system ]; then systemctl restart apache2; else apache2ctl graceful; fi
-EOF
-}
-
 # --- containers --------------------------------------------------------------------
-containers=()
-children=()
-cleanup() {
-    local rc=$? pid
-    trap - EXIT INT TERM
-    for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done
-    if [ "${BENCH_KEEP:-0}" = 1 ]; then
-        [ ${#containers[@]} -eq 0 ] || log "keeping containers: ${containers[*]}"
-    else
-        for c in "${containers[@]}"; do docker rm -f "$c" >/dev/null 2>&1 || true; done
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_clean_up_on_exit
 
 "$TESTBED_DIR/docker-engine.sh"
 bin=$("$TESTBED_DIR/venv.sh")
@@ -143,7 +83,7 @@ log "started ${containers[*]}"
 
 log "deploying playbooks/site.yml (collection) and the walkthrough (seed)"
 for platform in "${platform_list[@]}"; do
-    seed_setup | docker exec -i "bench-tp-$platform-seed" bash -s >"$work/seed-$platform.log" 2>&1 &
+    docker exec -i "bench-tp-$platform-seed" bash -s <"$BENCH_DIR/seed_steps.sh" >"$work/seed-$platform.log" 2>&1 &
     children+=("$!")
 done
 PATH=$bin:$PATH ANSIBLE_COLLECTIONS_PATH=$collections ANSIBLE_CONFIG=$REPO_ROOT/ansible.cfg \
