@@ -1,5 +1,5 @@
 """Turns bench/deploy.sh's timings (TSV: platform, measure, seconds, changed) into
-bench/results/deploy.json and prints the ratios measured in that run.
+bench/results/deploy.json and prints the ratios measured in that run (report.py's).
 
 fleet_1 is not run separately: a deploy to one fresh host is exactly what first_converge
 times, so its rounds are reused under that name.
@@ -10,14 +10,10 @@ import json
 import os
 import statistics
 
+from report import deploy_ratios, verdict
+
 PLATFORMS = {"ubuntu1804": "ubuntu-18.04", "debian12": "debian-12"}
 MEASURES = ["first_converge", "idempotent_rerun", "facts_only", "seed_shell", "fleet_1", "fleet_4"]
-# name, numerator, denominator, target (None: reported, no target)
-RATIOS = [
-    ("re-run / facts-only", "idempotent_rerun", "facts_only", 4.0),
-    ("first converge / seed shell", "first_converge", "seed_shell", None),
-    ("fleet 4 hosts / 1 host", "fleet_4", "fleet_1", 1.6),
-]
 
 
 def load(path):
@@ -41,18 +37,6 @@ def load(path):
 def read_loadavg():
     with open("/proc/loadavg", encoding="utf-8") as handle:
         return handle.read().split()[:3]
-
-
-def ratios(rows):
-    """[(platform, name, value, target)] for every ratio whose two measures exist."""
-    found = []
-    for platform in sorted({platform for platform, dummy in rows}):
-        for name, top, bottom, target in RATIOS:
-            if (platform, top) in rows and (platform, bottom) in rows:
-                value = (statistics.median(rows[(platform, top)]["rounds"])
-                         / statistics.median(rows[(platform, bottom)]["rounds"]))
-                found.append((platform, name, value, target))
-    return found
 
 
 def main():
@@ -90,22 +74,9 @@ def main():
         json.dump(document, handle, indent=2)
         handle.write("\n")
 
-    print("%-14s %-28s %7s %8s" % ("platform", "ratio (medians)", "value", "target"))
-    for platform, name, value, target in ratios(rows):
-        verdict = "" if target is None else ("<= %.1f %s" % (target, "met" if value <= target else "NOT met"))
-        print("%-14s %-28s %6.2fx %s" % (platform, name, value, verdict))
-    # However well Ansible spreads a fleet, it cannot finish before its CPU time shared out
-    # over this machine's CPUs (nor faster than one host): the floor for fleet_4 / fleet_1.
-    for platform in sorted({platform for platform, dummy in rows}):
-        one, four = rows.get((platform, "fleet_1")), rows.get((platform, "fleet_4"))
-        if one and four and four["cpu"]:
-            one_s = statistics.median(one["rounds"])
-            floor = max(one_s, statistics.median(four["cpu"]) / (os.cpu_count() or 1))
-            print("%-14s %-28s %6.2fx (CPU of 4 deploys %.0fs over %d CPUs)" % (
-                platform, "fleet 4 / 1, CPU floor", floor / one_s, statistics.median(four["cpu"]), os.cpu_count()))
-    for row in document["rows"]:
-        if row["measure"] == "idempotent_rerun" and row["changed"]:
-            print("%s: the re-run reported changed=%s, not 0" % (row["platform"], row["changed"]))
+    # The same ratios, CPU floor and verdicts as the report's, from the document just written.
+    for platform, name, value, target in deploy_ratios(document):
+        print("%-14s %-75s %6.2fx  %s" % (platform, name, value, verdict(value, target).replace("**", "")))
     print("written %s%s" % (args.output, " (logs: %s)" % args.log_dir if args.log_dir else ""))
 
 
