@@ -10,6 +10,8 @@
 #   first_converge   site.yml on a fresh container
 #   seed_shell       the seed walkthrough's steps as a plain shell script
 #                    (bench/seed_steps.sh) on a fresh container: the floor for a first install
+#   seed_shell_4     the same script on four fresh containers at once: the floor for fleet_4,
+#                    which shows how far this machine lets any deploy scale to 4 hosts
 #   fleet_4          site.yml on four fresh containers at once
 #   fleet_1          site.yml on one fresh container: the first_converge runs themselves
 #   idempotent_rerun site.yml again on a configured container; every run must report changed=0
@@ -19,7 +21,7 @@
 # Each measure also records the CPU seconds used by ansible-playbook and the containers
 # (cgroup v1 cpuacct), from which deploy_results.py derives the fastest a fleet could go on
 # this machine's CPUs. Container start-up (and systemd's boot) is outside every timing. Installs are repeated
-# BENCH_INSTALL_ROUNDS times, rotating the order of the three kinds each round; then
+# BENCH_INSTALL_ROUNDS times, rotating the order of the four kinds each round; then
 # re-run and facts-only alternate BENCH_RERUN_ROUNDS times on the last first_converge
 # container. Medians are reported. The machine is shared and noisy, so only ratios
 # within one run mean anything; absolute seconds are printed for context.
@@ -100,8 +102,28 @@ record() {  # PLATFORM MEASURE SECONDS CHANGED [CPU]
     log "$1 $2: ${3}s (changed=$4${5:+, cpu ${5}s})"
 }
 
+# seed_shell PLATFORM MEASURE CONTAINER...: the seed steps in fresh containers, all at once.
+seed_shell() {
+    local platform=$1 measure=$2 c cpu start end failed=0
+    shift 2
+    fresh "$platform" "$@"
+    cpu=$(cpu_ns "$@")
+    start=$(date +%s.%N)
+    for c in "$@"; do
+        docker exec -i "$c" bash -s <"$BENCH_DIR/seed_steps.sh" >"$work/$c.log" 2>&1 &
+    done
+    for c in "$@"; do
+        wait -n || failed=1
+    done
+    end=$(date +%s.%N)
+    [ "$failed" = 0 ] || { tail -20 "$work/$1.log" >&2; die "$*: the seed steps failed (logs: $work)"; }
+    cpu=$(awk -v a="$cpu" -v b="$(cpu_ns "$@")" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+    record "$platform" "$measure" "$(elapsed "$start" "$end")" "" "$cpu"
+    for c in "$@"; do docker rm -f "$c" >/dev/null; done
+}
+
 measure_install() {
-    local platform=$1 kind=$2 round=$3 c seconds changed cpu start end out
+    local platform=$1 kind=$2 round=$3 c seconds changed cpu out
     case $kind in
         first_converge)
             c=bench-dp-$platform-one-$round
@@ -121,30 +143,22 @@ measure_install() {
             record "$platform" fleet_4 "$seconds" "$changed" "$cpu"
             for i in 1 2 3 4; do docker rm -f "bench-dp-$platform-fleet-$round-$i" >/dev/null; done
             ;;
-        seed_shell)
-            c=bench-dp-$platform-seed-$round
-            fresh "$platform" "$c"
-            cpu=$(cpu_ns "$c")
-            start=$(date +%s.%N)
-            docker exec -i "$c" bash -s <"$BENCH_DIR/seed_steps.sh" >"$work/$c.log" 2>&1 ||
-                { tail -20 "$work/$c.log" >&2; die "$c: the seed steps failed"; }
-            end=$(date +%s.%N)
-            cpu=$(awk -v a="$cpu" -v b="$(cpu_ns "$c")" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
-            record "$platform" seed_shell "$(elapsed "$start" "$end")" "" "$cpu"
-            docker rm -f "$c" >/dev/null
+        seed_shell) seed_shell "$platform" seed_shell "bench-dp-$platform-seed-$round" ;;
+        seed_shell_4)
+            seed_shell "$platform" seed_shell_4 "bench-dp-$platform-seedfleet-$round-"{1,2,3,4}
             ;;
     esac
 }
 
 read -r -a platform_list <<<"$platforms"
-kinds=(first_converge fleet_4 seed_shell)
+kinds=(first_converge fleet_4 seed_shell seed_shell_4)
 for platform in "${platform_list[@]}"; do
     read -r base init <<<"$(bench_platform_image "$platform")"
     "$TESTBED_DIR/target-image.sh" "$base" "$init" >/dev/null
     last_converged=
     for round in $(seq "$install_rounds"); do
-        for i in 0 1 2; do
-            kind=${kinds[(i + round - 1) % 3]}
+        for i in 0 1 2 3; do
+            kind=${kinds[(i + round - 1) % 4]}
             measure_install "$platform" "$kind" "$round"
         done
         # Only the last first_converge container stays, for the re-runs.

@@ -10,10 +10,9 @@ import json
 import os
 import statistics
 
-from report import deploy_ratios, verdict
+from report import MEASURES, deploy_ratios, verdict
 
 PLATFORMS = {"ubuntu1804": "ubuntu-18.04", "debian12": "debian-12"}
-MEASURES = ["first_converge", "idempotent_rerun", "facts_only", "seed_shell", "fleet_1", "fleet_4"]
 
 
 def load(path):
