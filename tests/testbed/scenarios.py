@@ -68,10 +68,10 @@ def playbook(inventory, path, env):
     return result.returncode, result.stdout
 
 
-def run_scenario(line, scenario, env):
+def run_scenario(line_name, line, scenario, env):
     playbooks, idempotence, verifier = scenario_config(scenario)
     names = [platform["name"] for platform in line["platforms"]]
-    inventory = os.path.join(ROOT, ".cache", "latest-%s-inventory.yml" % scenario)
+    inventory = os.path.join(ROOT, ".cache", "%s-%s-inventory.yml" % (line_name, scenario))
     with open(inventory, "w") as inventory_file:
         yaml.safe_dump({"webservers": {"hosts": {name: {"ansible_connection": "community.docker.docker"}
                                                  for name in names}}}, inventory_file)
@@ -93,7 +93,7 @@ def run_scenario(line, scenario, env):
         test = run(["python", "-m", "pytest", verifier, "-p", "no:cacheprovider", "-v",
                     "--connection=ansible", "--ansible-inventory=" + inventory, "--hosts=all",
                     "-k", "not " + line["deselect"],
-                    "--junitxml", os.path.join(JUNIT, "latest-%s.xml" % scenario)], env=env)
+                    "--junitxml", os.path.join(JUNIT, "%s-%s.xml" % (line_name, scenario))], env=env)
         return "verify failed" if test.returncode else None
     finally:
         run(["docker", "rm", "-f"] + names, stdout=subprocess.DEVNULL)
@@ -102,10 +102,12 @@ def run_scenario(line, scenario, env):
 def main():
     with open(sys.argv[1]) as line_file:
         line = yaml.safe_load(line_file)
+    # Files are named after the line file too, so runs of two line files never share one.
+    line_name = os.path.splitext(os.path.basename(sys.argv[1]))[0]
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"))
     failures = []
     for scenario in sys.argv[2:]:
-        problem = run_scenario(line, scenario, env)
+        problem = run_scenario(line_name, line, scenario, env)
         print("scenario %s: %s" % (scenario, problem or "passed"), flush=True)
         if problem:
             failures.append(scenario)
