@@ -102,6 +102,16 @@ record() {  # PLATFORM MEASURE SECONDS CHANGED [CPU]
     log "$1 $2: ${3}s (changed=$4${5:+, cpu ${5}s})"
 }
 
+# site_yml PLATFORM MEASURE CONTAINER...: playbooks/site.yml on fresh containers, all at once.
+site_yml() {
+    local platform=$1 measure=$2 seconds changed cpu out
+    shift 2
+    fresh "$platform" "$@"
+    out=$(playbook "$work/$1.log" "$work/$1.yml" "$REPO_ROOT/playbooks/site.yml" "$@")
+    read -r seconds changed cpu <<<"$out"
+    record "$platform" "$measure" "$seconds" "$changed" "$cpu"
+}
+
 # seed_shell PLATFORM MEASURE CONTAINER...: the seed steps in fresh containers, all at once.
 seed_shell() {
     local platform=$1 measure=$2 c cpu start end failed=0
@@ -123,25 +133,15 @@ seed_shell() {
 }
 
 measure_install() {
-    local platform=$1 kind=$2 round=$3 c seconds changed cpu out
+    local platform=$1 kind=$2 round=$3 c
     case $kind in
         first_converge)
-            c=bench-dp-$platform-one-$round
-            fresh "$platform" "$c"
-            out=$(playbook "$work/$c.log" "$work/$c.yml" "$REPO_ROOT/playbooks/site.yml" "$c")
-            read -r seconds changed cpu <<<"$out"
-            record "$platform" first_converge "$seconds" "$changed" "$cpu"
-            last_converged=$c
+            last_converged=bench-dp-$platform-one-$round
+            site_yml "$platform" first_converge "$last_converged"
             ;;
         fleet_4)
-            fresh "$platform" "bench-dp-$platform-fleet-$round-1" "bench-dp-$platform-fleet-$round-2" \
-                "bench-dp-$platform-fleet-$round-3" "bench-dp-$platform-fleet-$round-4"
-            out=$(playbook "$work/fleet-$platform-$round.log" \
-                "$work/bench-dp-$platform-fleet-$round-1.yml" "$REPO_ROOT/playbooks/site.yml" \
-                "bench-dp-$platform-fleet-$round-"{1,2,3,4})
-            read -r seconds changed cpu <<<"$out"
-            record "$platform" fleet_4 "$seconds" "$changed" "$cpu"
-            for i in 1 2 3 4; do docker rm -f "bench-dp-$platform-fleet-$round-$i" >/dev/null; done
+            site_yml "$platform" fleet_4 "bench-dp-$platform-fleet-$round-"{1,2,3,4}
+            for c in "bench-dp-$platform-fleet-$round-"{1,2,3,4}; do docker rm -f "$c" >/dev/null; done
             ;;
         seed_shell) seed_shell "$platform" seed_shell "bench-dp-$platform-seed-$round" ;;
         seed_shell_4)
