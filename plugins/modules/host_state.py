@@ -139,6 +139,13 @@ found:
   returned: always
   type: list
   elements: str
+matches:
+  description: For each file of RV(found), its lines that match O(search_pattern), in file order and without
+    their line ending.
+  returned: always
+  type: dict
+  version_added: 2.0.0
+  sample: {"/etc/apache2/sites-enabled/shop.conf": ["<VirtualHost *:80>", "<VirtualHost *:443>"]}
 '''
 
 import glob
@@ -219,19 +226,22 @@ def service_state(module, name):
 
 
 def search(pattern, directories):
+    """The lines matching pattern, by file, for every file under directories that has one."""
     regex = re.compile(pattern)
-    found = set()
+    matches = {}
     for top in directories:
         for root, dummy, files in os.walk(top, followlinks=True):
             for name in files:
                 path = os.path.join(root, name)
                 try:
                     with open(path, 'rb') as handle:
-                        if any(regex.search(line.decode('utf-8', 'replace')) for line in handle):
-                            found.add(path)
+                        lines = [line.decode('utf-8', 'replace').rstrip('\r\n') for line in handle]
                 except (IOError, OSError):
                     continue
-    return sorted(found)
+                matching = [line for line in lines if regex.search(line)]
+                if matching:
+                    matches[path] = matching
+    return matches
 
 
 def read_text(paths):
@@ -292,6 +302,7 @@ def main():
         for name in names:
             path = os.path.join(directory, name)
             paths[path] = describe(path)
+    matches = search(params['search_pattern'], params['search_in']) if params['search_pattern'] else {}
     result = dict(
         changed=False,
         packages=package_versions(module, params['packages']),
@@ -299,7 +310,8 @@ def main():
         content=read_text(params['read']),
         users=users,
         groups=groups,
-        found=search(params['search_pattern'], params['search_in']) if params['search_pattern'] else [],
+        found=sorted(matches),
+        matches=matches,
     )
     if params['service']:
         result['service'] = service_state(module, params['service'])

@@ -4,9 +4,12 @@ All HTTP traffic is sent from inside the target container to its own loopback
 address; nothing leaves the container.
 """
 import collections
+import json
 import os
+import re
 import shlex
 import subprocess
+import time
 
 import pytest
 import testinfra
@@ -55,6 +58,30 @@ def role_playbook(role, variables):
     }])
 
 
+def refusals(host, cases, tmp_path):
+    """Apply a role once per case, in one ansible-playbook run against this host (a
+    block whose rescue records the failure), and return {case id: the failure message}
+    for the cases the role refused. cases: [(id, role, variables), ...].
+    """
+    out = tmp_path / "refusals.json"
+    # Cases are keyed by number inside the playbook: their ids may hold quotes and newlines.
+    tasks = [{
+        "name": "Case %d" % number,
+        "block": [{"ansible.builtin.include_role": {"name": "modwsgi.deploy." + role}, "vars": variables}],
+        "rescue": [{"ansible.builtin.set_fact": {
+            "refusals": "{{ refusals | combine({'%d': ansible_failed_result.msg}) }}" % number}}],
+    } for number, (dummy, role, variables) in enumerate(cases)]
+    tasks.append({"ansible.builtin.copy": {"content": "{{ refusals | to_json }}", "dest": str(out), "mode": "0644"},
+                  "delegate_to": "localhost", "become": False})
+    playbook = yaml.safe_dump([{"hosts": "all", "become": True, "gather_subset": ["!all", "!min", "distribution"],
+                                "vars": {"refusals": {}}, "tasks": tasks}])
+    rc, output = run_playbook(host, playbook, tmp_path)
+    assert rc == 0 and out.exists(), output
+    by_number = json.loads(out.read_text())
+    return dict((case_id, by_number[str(number)]) for number, (case_id, dummy, dummy) in enumerate(cases)
+                if str(number) in by_number)
+
+
 def inventory_hosts(group):
     """testinfra hosts of an inventory group of the scenario, sorted by name."""
     inventory = os.environ["MOLECULE_INVENTORY_FILE"]
@@ -83,6 +110,30 @@ def run_playbook(host, playbook_text, tmp_path, *options):
     playbook = tmp_path / "playbook.yml"
     playbook.write_text(playbook_text)
     return ansible_playbook(playbook, "--limit", host.backend.get_hostname(), *options)
+
+
+def load_during(host, url, action, seconds=8, clients=8):
+    """Run ab without keep-alive (so a connection the server closes between requests is
+    not miscounted) against url from inside the container for `seconds`, call action()
+    in the middle, and return ab's counts: complete, failed (connect, receive, length,
+    exceptions) and non_2xx.
+    """
+    report = "/tmp/ab-%d.txt" % int(time.time() * 1000)
+    host.check_output("(ab -q -c %d -t %d -n 10000000 %s > %s 2>&1 &)" % (clients, seconds, shlex.quote(url), report))
+    time.sleep(seconds / 4.0)
+    action()
+    for _ in range(seconds * 4 + 40):
+        text = host.run("cat %s", report).stdout
+        if "Complete requests:" in text:
+            break
+        time.sleep(0.5)
+    counts = {}
+    for key, label in (("complete", "Complete requests:"), ("failed", "Failed requests:"),
+                       ("non_2xx", "Non-2xx responses:")):
+        found = re.search(re.escape(label) + r"\s+(\d+)", text)
+        counts[key] = int(found.group(1)) if found else 0
+    assert counts["complete"] > 0, text
+    return counts
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ For each role under roles/ (each its own test id):
 - each ``default`` fits the option's ``type`` (and ``elements``);
 - every prefixed variable the tasks and templates use is documented, unless the role itself
   sets it (``register:``, keys of ``vars:``, ``set_fact``, ``loop_var``, ``{% set %}``, vars/);
-- every option of ``main`` is used by the tasks or templates.
+- every option of ``main`` is used by the tasks, templates or role vars.
 
 Entry points other than ``main`` (such as ``reload`` of the apache role, whose
 ``apache_reload_kind`` the handlers pass) are documentation only: their options need a
@@ -113,11 +113,14 @@ class Role(object):
     def template_files(self):
         return sorted(glob.glob(os.path.join(self.dir, 'templates', '**', '*.j2'), recursive=True))
 
+    def vars_files(self):
+        return sorted(glob.glob(os.path.join(self.dir, 'vars', '*.yml')))
+
     def references(self):
-        """{variable: ['file:line', ...]} for every prefixed name in tasks/*.yml and templates/*.j2."""
+        """{variable: ['file:line', ...]} for every prefixed name in tasks/*.yml, templates/*.j2 and vars/*.yml."""
         pattern = re.compile(r'\b%s[a-z0-9_]+\b' % re.escape(self.prefix))
         found = {}
-        for path in self.task_files() + self.template_files():
+        for path in self.task_files() + self.template_files() + self.vars_files():
             with open(path) as handle:
                 for number, line in enumerate(handle, 1):
                     for name in pattern.findall(line):
@@ -327,9 +330,9 @@ def check_options_used(role):
     for name in sorted(role.main_options):
         if name not in used:
             problems.append(
-                'option %s of argument_specs.main in %s is never used in %s/tasks/*.yml or %s/templates/*.j2: '
+                'option %s of argument_specs.main in %s is never used in %s/tasks/*.yml, templates/*.j2 or vars/*.yml: '
                 'use it, or remove it from the spec and from %s.'
-                % (name, _rel(role.spec_file), _rel(role.dir), _rel(role.dir), _rel(role.defaults_file)))
+                % (name, _rel(role.spec_file), _rel(role.dir), _rel(role.defaults_file)))
     return problems
 
 

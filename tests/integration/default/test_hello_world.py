@@ -3,12 +3,13 @@ served by the daemon process group "myproject"."""
 import os
 import time
 
-from conftest import daemon_pids
+from conftest import daemon_pids, load_during
 
 SITE = "mydomain"
 GROUP = "myproject"
 SCRIPT = "/srv/myproject/code/myapp.wsgi"
 DOCUMENT_ROOT = "/var/www/mydomain"
+ACCESS_LOG = "/var/log/apache2/mydomain-access.log"
 
 PROBE = b"""
 import os
@@ -21,7 +22,7 @@ def application(environ, start_response):
 
 
 def test_packages_are_installed(host):
-    for name in ("apache2", "libapache2-mod-wsgi-py3"):
+    for name in ("apache2", "libapache2-mod-wsgi-py3", "logrotate"):
         assert host.package(name).is_installed, name
 
 
@@ -131,6 +132,48 @@ def test_performance_defaults_are_in_effect(host, get):
     assert "processes=2 threads=15" in site
     assert "WSGIApplicationGroup %{GLOBAL}" in site
     # Access logging stays on: every request is a line.
-    before = host.file("/var/log/apache2/access.log").size
+    before = host.file(ACCESS_LOG).size
     assert get("/myapp").status == 200
-    assert host.file("/var/log/apache2/access.log").size > before
+    assert host.file(ACCESS_LOG).size > before
+
+
+def test_site_logs_to_its_own_files(host, get):
+    site = host.file("/etc/apache2/sites-available/%s.conf" % SITE).content_string
+    assert 'ErrorLog "${APACHE_LOG_DIR}/mydomain-error.log"' in site
+    assert "CustomLog ${APACHE_LOG_DIR}/mydomain-access.log combined" in site
+    stock = host.file("/var/log/apache2/access.log").size
+    assert get("/myapp?own-log-check").status == 200
+    assert "GET /myapp?own-log-check " in host.file(ACCESS_LOG).content_string
+    assert host.file("/var/log/apache2/access.log").size == stock
+
+
+def test_apache_listens_on_the_site_port_only(host):
+    assert host.file("/etc/apache2/ports.conf").content_string.splitlines()[-1:] == ["Listen 80"]
+    assert host.run("grep -c '^Listen' /etc/apache2/ports.conf").stdout.strip() == "1"
+    # curl exits 7 when nothing listens.
+    assert host.run("curl -sS -o /dev/null http://127.0.0.1:80/").rc == 0
+    assert host.run("curl -sS -o /dev/null http://127.0.0.1:443/").rc == 7
+
+
+def test_log_rotation_under_load_fails_no_request_and_reloads_nothing(host, get, record_property):
+    """Debian's logrotate reloads Apache, and every graceful reload answers a few requests
+    with 503 in daemon mode; the collection's rotation reloads nothing."""
+    parent = host.check_output("cat /var/run/apache2/apache2.pid")
+    daemons = sorted(daemon_pids(host, GROUP))
+    host.check_output("rm -f /var/log/apache2/*.log.[0-9]*")
+
+    counts = load_during(host, "http://127.0.0.1/myapp",
+                         lambda: host.check_output("logrotate -f /etc/logrotate.d/apache2"))
+
+    for key, value in counts.items():
+        record_property("rotation_" + key, value)
+    assert counts["failed"] == 0 and counts["non_2xx"] == 0, counts
+    assert host.check_output("cat /var/run/apache2/apache2.pid") == parent
+    assert sorted(daemon_pids(host, GROUP)) == daemons
+    # Really rotated: the requests before the rotation are in .1, and Apache writes on
+    # into the emptied file.
+    assert host.file(ACCESS_LOG + ".1").size > 0
+    size = host.file(ACCESS_LOG).size
+    assert get("/myapp?after-rotation").status == 200
+    assert host.file(ACCESS_LOG).size > size
+    assert "GET /myapp?after-rotation " in host.file(ACCESS_LOG).content_string

@@ -1,75 +1,176 @@
-"""A deploy that cannot work fails loudly and leaves the running server as it was."""
+"""A deploy that cannot work fails loudly, naming the variable, and leaves the running
+server as it was."""
+import os
+
 import pytest
 
 import yaml
 
-from conftest import apache_files, role_playbook, run_playbook
+from conftest import apache_files, refusals, role_playbook, run_playbook
+
+ROLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))),
+                     "roles")
+with open(os.path.join(ROLES, "wsgi_app", "vars", "main.yml")) as handle:
+    WSGI_APP_VARS = yaml.safe_load(handle)
+with open(os.path.join(ROLES, "wsgi_app", "defaults", "main.yml")) as handle:
+    WSGI_APP_DEFAULTS = yaml.safe_load(handle)
+
+# Values that would pass, for the options whose default is empty or templated.
+VALID = {
+    "wsgi_app_python_home": "/srv/venv",
+    "wsgi_app_requirements": "/srv/requirements.txt",
+    "wsgi_app_tls_certificate_chain": "/etc/ssl/certs/chain.pem",
+    "wsgi_app_server_name": "example.com",
+    "wsgi_app_server_admin": "webmaster@example.com",
+    "wsgi_app_log_level": "warn wsgi:info",
+    "wsgi_app_user": "myproject",
+    "wsgi_app_group": "myproject",
+    "wsgi_app_health_check_path": "/myapp",
+    "wsgi_app_error_log": "${APACHE_LOG_DIR}/mydomain-error.log",
+    "wsgi_app_custom_log": "${APACHE_LOG_DIR}/mydomain-access.log combined",
+}
+INJECTION = "\nAlias /pwned /etc\n#"
 
 
-@pytest.fixture
-def untouched(host, get):
-    """The Apache files, the Apache parent process and the response must be the same after the test."""
-    files = apache_files(host)
-    parent = host.check_output("cat /var/run/apache2/apache2.pid")
-    yield
-    assert apache_files(host) == files
-    assert host.check_output("cat /var/run/apache2/apache2.pid") == parent
-    assert get("/myapp").body == "Hello World!"
-    assert not host.check_output("ls /etc/apache2/sites-available/ | grep '~$' || true")
+def valid(name):
+    return VALID.get(name, WSGI_APP_DEFAULTS.get(name))
 
 
-def test_configuration_apache_rejects_is_rolled_back(host, tmp_path, untouched):
-    # Passes every input check, but apache2ctl -t refuses a certificate that is not there.
-    rc, output = run_playbook(host, role_playbook("wsgi_app", {
-        "wsgi_app_tls": True,
-        "wsgi_app_tls_certificate": "/etc/ssl/certs/missing.pem",
-    }), tmp_path)
-    assert rc != 0
-    assert "apache2ctl -t rejected the new configuration" in output
-    assert "/etc/ssl/certs/missing.pem" in output
-    # The ssl module link the run added is gone again (apache_files compares the links too).
-    assert not host.file("/etc/apache2/mods-enabled/ssl.load").exists
+def injection_cases():
+    """Every option that reaches an Apache file or the WSGI script, with a directive
+    injected after a valid value and with only a trailing newline (which "$" lets pass)."""
+    cases = []
+    for name in WSGI_APP_VARS["wsgi_app_value_kind_of"]:
+        for suffix, label in ((INJECTION, "injection"), ("\n", "trailing newline")):
+            cases.append(("%s %s" % (name, label), {name: valid(name) + suffix}, "- %s must be " % name))
+    for name in WSGI_APP_VARS["wsgi_app_element_kind_of"]:
+        for suffix, label in ((INJECTION, "injection"), ("\n", "trailing newline")):
+            value = (valid(name) or ["/srv/x"])[0] + suffix
+            cases.append(("%s %s" % (name, label), {name: [value]}, "- %s entries must be " % name))
+    for key in ("url", "path"):
+        for suffix, label in ((INJECTION, "injection"), ("\n", "trailing newline")):
+            alias = {"url": "/static", "path": "/srv/static"}
+            alias[key] += suffix
+            cases.append(("wsgi_app_aliases %s %s" % (key, label), {"wsgi_app_aliases": [alias]},
+                          "- wsgi_app_aliases entries must be "))
+    for value in ("60" + INJECTION, "60\n"):
+        cases.append(("wsgi_app_daemon_options value %r" % value, {"wsgi_app_daemon_options": {"request-timeout": value}},
+                      "- wsgi_app_daemon_options: "))
+    cases.append(("wsgi_app_daemon_options name", {"wsgi_app_daemon_options": {"request-timeout=1 user=root x": 1}},
+                  "- wsgi_app_daemon_options: "))
+    cases.append(("wsgi_app_environment name", {"wsgi_app_environment": {"A')\nimport os\n#": "x"}},
+                  "- wsgi_app_environment needs"))
+    return cases
 
 
-def test_duplicate_daemon_group_name_is_refused(host, tmp_path, untouched):
-    rc, output = run_playbook(host, role_playbook("wsgi_app", {
-        "wsgi_app_name": "myproject",
-        "wsgi_app_site": "another",
-        "wsgi_app_script_dir": "/srv/another/code",
-    }), tmp_path)
-    assert rc != 0
-    assert "wsgi_app_name myproject is already the name of a daemon process group in " \
-           "/etc/apache2/sites-enabled/mydomain.conf" in output
-    assert not host.file("/srv/another").exists
-
-
+# One example of each class the preflight refuses, beyond injection.
 BAD_INPUTS = [
-    ("wsgi_app", "wsgi_app_mount: myapp", "wsgi_app_mount must be an absolute path starting with"),
+    ("wsgi_app", "wsgi_app_mount: myapp", "wsgi_app_mount must be a URL path"),
+    ("wsgi_app", "wsgi_app_mount: /my app", "wsgi_app_mount must be a URL path"),
+    ("wsgi_app", "wsgi_app_server_name: my site.example", "wsgi_app_server_name must be a host name"),
     ("wsgi_app", "wsgi_app_script_dir: code", "wsgi_app_script_dir must be an absolute path"),
     ("wsgi_app", "wsgi_app_processes: 0", "wsgi_app_processes must be at least 1"),
     ("wsgi_app", "wsgi_app_threads: 0", "wsgi_app_threads must be at least 1"),
     ("wsgi_app", "wsgi_app_processes: many", "wsgi_app_processes"),
     ("wsgi_app", "wsgi_app_port: 70000", "wsgi_app_port must be between 1 and 65535"),
-    ("wsgi_app", "wsgi_app_name: 'my app'", "wsgi_app_name may hold only letters"),
-    ("wsgi_app", "wsgi_app_site: ../etc", "wsgi_app_site may hold only letters"),
-    ("wsgi_app", 'wsgi_app_server_name: "example.com\\nInclude /etc/shadow"',
-     "wsgi_app_server_name must not contain a newline or a double quote"),
-    ("wsgi_app", "wsgi_app_server_aliases: ['a b']", "must not hold white space or quotes"),
+    ("wsgi_app", "wsgi_app_port: \"80\\nListen 9\"", "wsgi_app_port"),
+    ("wsgi_app", "wsgi_app_name: 'my app'", "wsgi_app_name must be letters"),
+    ("wsgi_app", "wsgi_app_site: ../etc", "wsgi_app_site must be letters"),
+    ("wsgi_app", "wsgi_app_server_aliases: ['a b']", "wsgi_app_server_aliases entries must be"),
     ("wsgi_app", "wsgi_app_user: root", "wsgi_app_user and wsgi_app_group must not be root"),
     ("wsgi_app", "wsgi_app_document_root: /srv/myproject", "lies inside wsgi_app_document_root"),
-    ("wsgi_app", "wsgi_app_daemon_options: {switch-interval: 5}", "switch-interval=5 is not a WSGIDaemonProcess option"),
+    ("wsgi_app", "wsgi_app_daemon_options: {switch-interval: 5}", '"switch-interval"=5 is not a WSGIDaemonProcess option'),
     ("wsgi_app", "wsgi_app_tls: true\nwsgi_app_tls_redirect: true\nwsgi_app_server_name: ''",
      "wsgi_app_tls_redirect needs wsgi_app_server_name"),
     ("wsgi_app", "wsgi_app_state: gone", "wsgi_app_state"),
     ("wsgi_app", "wsgi_app_environment: {DEBUG: 1}", "wsgi_app_environment needs"),
+    ("wsgi_app", "wsgi_app_health_check_status: 99", "wsgi_app_health_check_status must be an HTTP status"),
+    ("wsgi_app", "wsgi_app_health_check_status: 600", "wsgi_app_health_check_status must be an HTTP status"),
+    ("wsgi_app", "wsgi_app_script_src: /nonexistent/app.wsgi",
+     'wsgi_app_script_src "/nonexistent/app.wsgi" is not a file on the controller'),
+    ("wsgi_app", "wsgi_app_tls: true\nwsgi_app_tls_certificate: /etc/ssl/certs/missing.pem",
+     "wsgi_app_tls_certificate /etc/ssl/certs/missing.pem is not a file on the host"),
+    ("wsgi_app", "wsgi_app_tls: true\nwsgi_app_tls_certificate_key: /etc/ssl/private/missing.key",
+     "wsgi_app_tls_certificate_key /etc/ssl/private/missing.key is not a file on the host"),
+    ("wsgi_app", "wsgi_app_python_home: /srv/data\nwsgi_app_python_home_create: true",
+     "wsgi_app_python_home /srv/data exists and is not a virtualenv"),
+    ("wsgi_app", "wsgi_app_mode: embedded", "wsgi_app_mode embedded needs Python in Apache's own processes"),
+    ("wsgi_app", "wsgi_app_mode: embedded\nwsgi_app_python_home: /srv/venv", "wsgi_app_python_home needs wsgi_app_mode daemon"),
+    ("wsgi_app", "wsgi_app_scope: server\nwsgi_app_tls: true", "wsgi_app_tls needs wsgi_app_scope vhost"),
+    ("wsgi_app", "wsgi_app_scope: server\nwsgi_app_site: mod-wsgi", "wsgi_app_site mod-wsgi is the name of a file"),
+    ("wsgi_app", "wsgi_app_scope: everywhere", "wsgi_app_scope"),
+    ("wsgi_app", "wsgi_app_custom_log: /var/log/x.log", "wsgi_app_custom_log must be a file path"),
+    ("wsgi_app", "wsgi_app_log_level: verbose", "wsgi_app_log_level must be Apache log levels"),
+    ("wsgi_app", "wsgi_app_name: myproject\nwsgi_app_site: another\nwsgi_app_script_dir: /srv/another/code",
+     "wsgi_app_name myproject is already the name of a daemon process group in /etc/apache2/sites-enabled/mydomain.conf"),
     ("apache", "apache_wsgi_socket_prefix: /tmp/wsgi", "apache_wsgi_socket_prefix must not be in a world-writable"),
     ("apache", "apache_python_home: venv", "apache_python_home must be an absolute path"),
     ("apache", "apache_server_tokens: Everything", "apache_server_tokens"),
+    ("apache", 'apache_server_name: "localhost\\nAlias /pwned /etc"', "apache_server_name must not contain white space"),
+    ("apache", 'apache_wsgi_socket_prefix: "/run/wsgi\\n"', "apache_wsgi_socket_prefix must not contain white space"),
+    ("apache", "apache_packages: ['apache2 --allow-unauthenticated']", "apache_packages entries must be Debian package"),
+    ("apache", "apache_log_rotate_keep: 0", "apache_log_rotate_keep must be at least 1"),
 ]
 
+CASES = ([(case_id, "wsgi_app", variables, message) for case_id, variables, message in injection_cases()]
+         + [(bad, role, yaml.safe_load(bad), message) for role, bad, message in BAD_INPUTS])
 
-@pytest.mark.parametrize("role,bad,message", BAD_INPUTS, ids=[case[1][:40] for case in BAD_INPUTS])
-def test_bad_input_is_refused_before_anything_changes(host, tmp_path, untouched, role, bad, message):
-    rc, output = run_playbook(host, role_playbook(role, yaml.safe_load(bad)), tmp_path)
+
+@pytest.fixture
+def untouched(host, get):
+    """The Apache files, accounts, the directories the role writes, the Apache parent
+    process and the response must be the same after the test."""
+    def snapshot():
+        return (apache_files(host), host.check_output("md5sum /etc/passwd /etc/group"),
+                host.check_output("find /srv /var/www /etc/logrotate.d | sort"))
+    before = snapshot()
+    parent = host.check_output("cat /var/run/apache2/apache2.pid")
+    yield
+    assert snapshot() == before
+    assert host.check_output("cat /var/run/apache2/apache2.pid") == parent
+    assert get("/myapp").body == "Hello World!"
+    assert not host.check_output("find /etc/apache2 -name '*~' -o -name '*.20*~'")
+
+
+@pytest.fixture(scope="module")
+def data_directory(host):
+    """A directory of data that wsgi_app_python_home_create must not turn into a venv."""
+    host.check_output("mkdir -p /srv/data && echo keep > /srv/data/records.txt")
+    yield "/srv/data"
+    assert host.check_output("ls -A /srv/data") == "records.txt"
+
+
+def test_every_bad_input_is_refused_before_anything_changes(host, tmp_path, data_directory, untouched):
+    refused = refusals(host, [(case_id, role, variables) for case_id, role, variables, dummy in CASES], tmp_path)
+    problems = []
+    for case_id, dummy, dummy, message in CASES:
+        if case_id not in refused:
+            problems.append("%r was accepted" % case_id)
+        elif message not in refused[case_id]:
+            problems.append("%r: expected %r in: %s" % (case_id, message, refused[case_id]))
+    assert not problems, "\n".join(problems)
+
+
+def test_configuration_apache_rejects_leaves_no_trace(host, tmp_path, untouched):
+    # Passes every check of the role (the file exists), but apache2ctl -t refuses an
+    # empty certificate. The new account, site, port and module links must all go again,
+    # and no application file is written before the configuration passed.
+    host.check_output("touch /etc/ssl/certs/empty.pem")
+    try:
+        rc, output = run_playbook(host, role_playbook("wsgi_app", {
+            "wsgi_app_name": "rejected",
+            "wsgi_app_site": "rejected",
+            "wsgi_app_port": 8080,
+            "wsgi_app_script_dir": "/srv/rejected code",
+            "wsgi_app_document_root": "/var/www/rejected",
+            "wsgi_app_tls": True,
+            "wsgi_app_tls_port": 8443,
+            "wsgi_app_tls_certificate": "/etc/ssl/certs/empty.pem",
+        }), tmp_path)
+    finally:
+        host.check_output("rm -f /etc/ssl/certs/empty.pem")
     assert rc != 0
-    assert message in output
+    assert "apache2ctl -t rejected the new configuration" in output
+    assert "/etc/ssl/certs/empty.pem" in output
+    assert not host.user("rejected").exists and not host.group("rejected").exists
+    assert not host.file("/srv/rejected code").exists

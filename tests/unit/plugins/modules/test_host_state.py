@@ -87,6 +87,19 @@ def test_search_follows_links_and_reports_the_linked_name(run_module, tmp_path):
     result = run_module({'search_pattern': r'^\s*WSGIDaemonProcess\s+myproject(\s|$)', 'search_in': [str(enabled)]})
 
     assert result['found'] == [str(enabled / 'a.conf')]
+    assert result['matches'] == {str(enabled / 'a.conf'): [u'    WSGIDaemonProcess myproject processes=2']}
+
+
+def test_matches_are_every_matching_line_in_file_order(run_module, tmp_path):
+    # What the wsgi_app role reads the ports of every enabled VirtualHost from.
+    (tmp_path / 'a.conf').write_text(u'<VirtualHost *:443>\r\nX\n<VirtualHost *:80 [::]:80>\n')
+    (tmp_path / 'b.conf').write_text(u'Listen 80\n')
+
+    result = run_module({'search_pattern': r'^\s*<VirtualHost\s', 'search_in': [str(tmp_path)]})
+
+    assert result['matches'] == {str(tmp_path / 'a.conf'): [u'<VirtualHost *:443>', u'<VirtualHost *:80 [::]:80>']}
+    assert result['found'] == [str(tmp_path / 'a.conf')]
+    assert run_module({})['matches'] == {}
 
 
 def test_content_accounts_and_packages(run_module, tmp_path):

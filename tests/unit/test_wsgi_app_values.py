@@ -1,0 +1,105 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the modwsgi.deploy collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The value kinds of roles/wsgi_app/vars/main.yml: every option that can carry text into
+an Apache file has one, and each kind's pattern refuses what could inject a directive.
+
+The patterns run here with Python's re, as Jinja's match test runs them; the molecule
+failure scenario proves the role applies them, variable by variable, on real hosts.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import os
+import re
+
+import pytest
+import yaml
+
+from conftest import REPO_ROOT
+
+ROLE = os.path.join(REPO_ROOT, 'roles', 'wsgi_app')
+with open(os.path.join(ROLE, 'vars', 'main.yml')) as handle:
+    VARS = yaml.safe_load(handle)
+with open(os.path.join(ROLE, 'meta', 'argument_specs.yml')) as handle:
+    OPTIONS = yaml.safe_load(handle)['argument_specs']['main']['options']
+KINDS = VARS['wsgi_app_value_kinds']
+
+# Options of free-form type that never reach an Apache file, and why.
+NOT_WRITTEN_TO_APACHE = {
+    'wsgi_app_script_src': 'a file on the controller; checked to exist',
+    'wsgi_app_script_content': "the application's own code, written as the WSGI script",
+    'wsgi_app_health_check_body': 'a regular expression the health check matches',
+}
+# Options of free-form type checked by their own loop in tasks/preflight.yml.
+CHECKED_ONE_BY_ONE = {'wsgi_app_aliases', 'wsgi_app_daemon_options', 'wsgi_app_environment'}
+
+
+def test_every_free_form_option_has_a_kind_or_a_reason():
+    covered = (set(VARS['wsgi_app_value_kind_of']) | set(VARS['wsgi_app_element_kind_of'])
+               | CHECKED_ONE_BY_ONE | set(NOT_WRITTEN_TO_APACHE))
+    free_form = set(name for name, option in OPTIONS.items()
+                    if option['type'] in ('str', 'path', 'list', 'dict', 'raw') and 'choices' not in option)
+    assert sorted(free_form - covered) == []
+    assert sorted(covered - set(OPTIONS)) == []
+    for name, kind in list(VARS['wsgi_app_value_kind_of'].items()) + list(VARS['wsgi_app_element_kind_of'].items()):
+        assert kind in KINDS, name
+    assert set(VARS['wsgi_app_optional_values']) <= set(VARS['wsgi_app_value_kind_of'])
+
+
+# Text that would end a directive, continue it on the next line or start a new one.
+HOSTILE_SUFFIXES = ['\n', '\nAlias /pwned /etc\n#', '\r', '"', '\\', '\x00', '\x1b']
+
+GOOD = {
+    'name': ['myproject', 'my.site-2_x'],
+    'account': ['myproject', '_svc-1'],
+    'path': ['/srv/my project/code', '/', '/opt/app/ünïcode'],
+    'search_path': ['/srv/my project/code', '/srv/lib'],
+    'url_path': ['/', '/myapp', '/static/'],
+    'host_name': ['example.com', 'https://shop.example.com:8443', '[::1]', 'localhost'],
+    'host_pattern': ['*.example.com', 'www.example.com', 'host?.test'],
+    'word': ['webmaster@localhost', 'mailto:ops@example.com'],
+    'locale': ['C.UTF-8', 'en_US.UTF-8', 'de_DE@euro'],
+    'application_group': ['%{GLOBAL}', '%{ENV:APP_GROUP}', 'example.com|/myapp'],
+    'log_file': ['${APACHE_LOG_DIR}/site-error.log', '/var/log/my app/error.log'],
+    'access_log': ['${APACHE_LOG_DIR}/site-access.log combined', '/var/log/app.log common'],
+    'log_level': ['info', 'warn wsgi:info', 'trace8', 'ssl:debug core:trace3'],
+    'environment_name': ['DJANGO_SETTINGS_MODULE', '_X1'],
+    'whole_number': ['0', '60'],
+}
+BAD = {
+    'name': ['', '../etc', 'my app', '-x'],
+    'account': ['Root', 'a' * 33, '1x y'],
+    'path': ['', 'relative', '~/x'],
+    'search_path': ['/a:/b'],
+    'url_path': ['', 'myapp', '/my app', '/a\tb'],
+    'host_name': ['my site.example', 'a b', ''],
+    'host_pattern': ['a b', ''],
+    'word': ['two words', ''],
+    'locale': ['C UTF-8', 'C.UTF-8;x', ''],
+    'application_group': ['%{BOGUS}', 'two words', '%{GLOBAL} x'],
+    'log_file': ['|/usr/bin/logger', 'relative.log', '/var/log/', '${OTHER}/x.log'],
+    'access_log': ['/var/log/x.log', '/var/log/x.log "%h %l"', '/var/log/a b.log combined'],
+    'log_level': ['verbose', 'info  wsgi:info', 'info,warn'],
+    'environment_name': ['1X', 'A-B', 'A B'],
+    'whole_number': ['-1', '1.5', ' 60'],
+}
+
+
+@pytest.mark.parametrize('kind', sorted(KINDS))
+def test_kind_accepts_what_users_write(kind):
+    pattern = re.compile(KINDS[kind]['pattern'])
+    assert KINDS[kind]['means']
+    for value in GOOD[kind]:
+        assert pattern.match(value), value
+
+
+@pytest.mark.parametrize('kind', sorted(KINDS))
+def test_kind_refuses_bad_values_and_anything_that_ends_a_directive(kind):
+    pattern = re.compile(KINDS[kind]['pattern'])
+    for value in BAD[kind]:
+        assert not pattern.match(value), value
+    for good in GOOD[kind]:
+        for suffix in HOSTILE_SUFFIXES:
+            assert not pattern.match(good + suffix), repr(good + suffix)
