@@ -110,6 +110,13 @@ server_container() {
         seed) echo "bench-tp-$1-seed" ;;
     esac
 }
+# The collection's site logs to files of its own; the walkthrough's to Debian's.
+server_log() {
+    case $1 in
+        collection | static) echo /var/log/apache2/mydomain-access.log ;;
+        seed) echo /var/log/apache2/access.log ;;
+    esac
+}
 server_path() {
     case $1 in
         static) echo /hello.txt ;;
@@ -162,8 +169,8 @@ run_ab() {
     cpu_before=$(cat "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage")
     # -t before -n: otherwise -t resets N to 50000. N only bounds the run.
     # shellcheck disable=SC2016 # expanded by the container's bash
-    timeout "$run_timeout" docker exec "$c" bash -c '
-        log=/var/log/apache2/access.log offset=$(stat -c %s $log)
+    timeout "$run_timeout" docker exec -e "AB_LOG=$(server_log "$server")" "$c" bash -c '
+        log=$AB_LOG offset=$(stat -c %s $log)
         ab "$@" >/tmp/bench-ab.out 2>&1; rc=$?
         cat /tmp/bench-ab.out
         times >/tmp/bench-ab.times; echo "AB_CPU $(tail -n1 /tmp/bench-ab.times)"

@@ -1,24 +1,32 @@
-"""Two applications side by side: own site, daemon group, system user and venv each;
-HTTP and HTTPS sharing one daemon group; an HTTP->HTTPS redirect with HSTS."""
+"""Three applications side by side: own site, daemon group, system user and venv each;
+HTTP and HTTPS sharing one daemon group; an HTTP->HTTPS redirect with HSTS; ports of
+their own, a code directory with a space and the Authorization header passed through."""
 import json
 
 from conftest import role_playbook, run_playbook
 
-APPS = ("alpha", "beta")
+APPS = ("alpha", "beta", "gamma")
 
 
-def https(host, name, path="/"):
-    """GET https://<name>.test<path> from inside the container, resolved to 127.0.0.1 (SNI sent)."""
-    result = host.run("curl -sS -k -D /dev/stderr --resolve %s:443:127.0.0.1 %s",
-                      name + ".test", "https://%s.test%s" % (name, path))
+def https(host, name, path="/", port=443, headers=()):
+    """GET https://<name>.test:<port><path> from inside the container, resolved to 127.0.0.1 (SNI sent)."""
+    extra = " ".join("-H '%s'" % header for header in headers)
+    result = host.run("curl -sS -k -D /dev/stderr " + extra + " --resolve %s %s",
+                      "%s.test:%d:127.0.0.1" % (name, port), "https://%s.test:%d%s" % (name, port, path))
     assert result.rc == 0, result.stderr
     return result.stdout, result.stderr.lower()
+
+
+def http(host, name, port, headers=()):
+    """The probe's report from http://127.0.0.1:<port>/ for Host <name>.test."""
+    extra = " ".join("-H '%s'" % header for header in headers)
+    return json.loads(host.check_output("curl -sS -H 'Host: %s.test' %s http://127.0.0.1:%d/" % (name, extra, port)))
 
 
 def test_each_app_has_its_own_user_group_and_venv(host, get):
     reports = {}
     for name in APPS:
-        body = https(host, name)[0]
+        body = https(host, name, port=8443 if name == "gamma" else 443)[0]
         reports[name] = json.loads(body)
         assert reports[name]["group"] == name
         assert reports[name]["user"] == name
@@ -68,3 +76,24 @@ def test_check_mode_on_the_configured_host_changes_nothing(host, tmp_path):
     # The diff shows the one change a real run would make, and nothing is made.
     assert "-    processes=2 threads=15" in output and "+    processes=2 threads=7" in output
     assert host.file(site).md5sum == before
+
+
+def test_apache_listens_on_every_site_port_and_no_other(host):
+    listens = [line for line in host.file("/etc/apache2/ports.conf").content_string.splitlines()
+               if line.startswith("Listen")]
+    assert listens == ["Listen 80", "Listen 443", "Listen 8080", "Listen 8443"]
+    report = http(host, "gamma", 8080)
+    assert report["group"] == "gamma" and report["scheme"] == "http"
+    assert json.loads(https(host, "gamma", port=8443)[0])["scheme"] == "https"
+
+
+def test_code_directory_with_a_space(host):
+    site = host.file("/etc/apache2/sites-available/gamma.conf").content_string
+    assert 'home="/srv/gamma app/code"' in site
+    assert http(host, "gamma", 8080)["cwd"] == "/srv/gamma app/code"
+
+
+def test_authorization_reaches_only_the_app_that_asked_for_it(host):
+    token = "Authorization: Bearer s3cr3t"
+    assert http(host, "gamma", 8080, headers=[token])["authorization"] == "Bearer s3cr3t"
+    assert json.loads(https(host, "alpha", headers=[token])[0])["authorization"] is None

@@ -28,3 +28,19 @@ def test_removing_one_app_leaves_the_other_serving(host, get, tmp_path):
     assert json.loads(get("/", host_header="beta.test").body)["group"] == "alpha"
     assert json.loads(get("/", host_header="alpha.test").body)["group"] == "alpha"
     assert daemon_pids(host, "alpha")
+
+
+def test_removing_an_app_stops_listening_on_the_ports_only_it_used(host, tmp_path):
+    rc, output = run_playbook(host, role_playbook("wsgi_app", {
+        "wsgi_app_state": "absent",
+        "wsgi_app_name": "gamma",
+        "wsgi_app_site": "gamma",
+        "wsgi_app_script_dir": "/srv/gamma app/code",
+    }), tmp_path)
+    assert rc == 0, output
+    listens = [line for line in host.file("/etc/apache2/ports.conf").content_string.splitlines()
+               if line.startswith("Listen")]
+    # 443 stays: alpha still uses it, though gamma and beta (TLS too) are gone.
+    assert listens == ["Listen 80", "Listen 443"]
+    assert host.run("curl -sS -o /dev/null http://127.0.0.1:8080/").rc == 7
+    assert json.loads(host.check_output("curl -sS -H 'Host: alpha.test' http://127.0.0.1/"))["group"] == "alpha"

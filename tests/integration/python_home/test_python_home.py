@@ -62,7 +62,7 @@ def test_daemon_with_python_home_runs_its_own(host, get, mod_wsgi_python):
     assert report["group"] == "ownhome"
     assert report["prefix"] == prefix
     assert report["version"].startswith(mod_wsgi_python + ".")
-    assert "python-home=%s " % prefix in host.file("/etc/apache2/sites-available/ownhome.conf").content_string
+    assert "python-home=\"%s\" " % prefix in host.file("/etc/apache2/sites-available/ownhome.conf").content_string
 
 
 def test_created_virtualenv_has_the_requirements(host, get, mod_wsgi_python):
