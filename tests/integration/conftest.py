@@ -122,7 +122,7 @@ def load_during(host, url, action, seconds=8, clients=8):
     host.check_output("(ab -q -c %d -t %d -n 10000000 %s > %s 2>&1 &)" % (clients, seconds, shlex.quote(url), report))
     time.sleep(seconds / 4.0)
     action()
-    for _ in range(seconds * 4 + 40):
+    for dummy in range(seconds * 4 + 40):
         text = host.run("cat %s", report).stdout
         if "Complete requests:" in text:
             break

@@ -2,7 +2,8 @@
 # Copyright: Contributors to the modwsgi.deploy collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The value kinds of roles/wsgi_app/vars/main.yml: every option that can carry text into
-an Apache file has one, and each kind's pattern refuses what could inject a directive.
+an Apache file has one, and each kind's pattern refuses what could inject a directive;
+the apache role checks each of its free-form options too.
 
 The patterns run here with Python's re, as Jinja's match test runs them; the molecule
 failure scenario proves the role applies them, variable by variable, on real hosts.
@@ -24,6 +25,11 @@ with open(os.path.join(ROLE, 'vars', 'main.yml')) as handle:
     VARS = yaml.safe_load(handle)
 with open(os.path.join(ROLE, 'meta', 'argument_specs.yml')) as handle:
     OPTIONS = yaml.safe_load(handle)['argument_specs']['main']['options']
+APACHE = os.path.join(REPO_ROOT, 'roles', 'apache')
+with open(os.path.join(APACHE, 'vars', 'main.yml')) as handle:
+    APACHE_VARS = yaml.safe_load(handle)
+with open(os.path.join(APACHE, 'meta', 'argument_specs.yml')) as handle:
+    APACHE_OPTIONS = yaml.safe_load(handle)['argument_specs']['main']['options']
 KINDS = VARS['wsgi_app_value_kinds']
 
 # Options of free-form type that never reach an Apache file, and why.
@@ -39,13 +45,27 @@ CHECKED_ONE_BY_ONE = {'wsgi_app_aliases', 'wsgi_app_daemon_options', 'wsgi_app_e
 def test_every_free_form_option_has_a_kind_or_a_reason():
     covered = (set(VARS['wsgi_app_value_kind_of']) | set(VARS['wsgi_app_element_kind_of'])
                | CHECKED_ONE_BY_ONE | set(NOT_WRITTEN_TO_APACHE))
-    free_form = set(name for name, option in OPTIONS.items()
-                    if option['type'] in ('str', 'path', 'list', 'dict', 'raw') and 'choices' not in option)
-    assert sorted(free_form - covered) == []
+    assert sorted(free_form(OPTIONS) - covered) == []
     assert sorted(covered - set(OPTIONS)) == []
     for name, kind in list(VARS['wsgi_app_value_kind_of'].items()) + list(VARS['wsgi_app_element_kind_of'].items()):
         assert kind in KINDS, name
     assert set(VARS['wsgi_app_optional_values']) <= set(VARS['wsgi_app_value_kind_of'])
+
+
+def free_form(options):
+    return set(name for name, option in options.items()
+               if option['type'] in ('str', 'path', 'list', 'dict', 'raw') and 'choices' not in option)
+
+
+def test_every_free_form_apache_option_is_checked():
+    # apache_packages go to apt, each checked to be a package name.
+    assert free_form(APACHE_OPTIONS) == set(APACHE_VARS['apache_directive_values']) | {'apache_packages'}
+    unsafe = re.compile(APACHE_VARS['apache_unsafe_in_directive'])
+    for suffix in HOSTILE_SUFFIXES + [' ']:
+        assert unsafe.search('localhost' + suffix), repr(suffix)
+    assert not unsafe.search('/srv/venv')
+    package = re.compile(APACHE_VARS['apache_package_name'])
+    assert package.match('libapache2-mod-wsgi-py3') and not package.match('apache2\n')
 
 
 # Text that would end a directive, continue it on the next line or start a new one.

@@ -14,6 +14,10 @@ with open(os.path.join(ROLES, "wsgi_app", "vars", "main.yml")) as handle:
     WSGI_APP_VARS = yaml.safe_load(handle)
 with open(os.path.join(ROLES, "wsgi_app", "defaults", "main.yml")) as handle:
     WSGI_APP_DEFAULTS = yaml.safe_load(handle)
+with open(os.path.join(ROLES, "apache", "vars", "main.yml")) as handle:
+    APACHE_VARS = yaml.safe_load(handle)
+with open(os.path.join(ROLES, "apache", "defaults", "main.yml")) as handle:
+    APACHE_DEFAULTS = yaml.safe_load(handle)
 
 # Values that would pass, for the options whose default is empty or templated.
 VALID = {
@@ -60,6 +64,15 @@ def injection_cases():
                   "- wsgi_app_daemon_options: "))
     cases.append(("wsgi_app_environment name", {"wsgi_app_environment": {"A')\nimport os\n#": "x"}},
                   "- wsgi_app_environment needs"))
+    return [(case_id, "wsgi_app", variables, message) for case_id, variables, message in cases]
+
+
+def apache_injection_cases():
+    cases = []
+    for name in APACHE_VARS["apache_directive_values"]:
+        for suffix, label in ((INJECTION, "injection"), ("\n", "trailing newline")):
+            cases.append(("%s %s" % (name, label), "apache", {name: (APACHE_DEFAULTS[name] or "/srv/venv") + suffix},
+                          "- %s must not contain white space" % name))
     return cases
 
 
@@ -112,7 +125,7 @@ BAD_INPUTS = [
     ("apache", "apache_log_rotate_keep: 0", "apache_log_rotate_keep must be at least 1"),
 ]
 
-CASES = ([(case_id, "wsgi_app", variables, message) for case_id, variables, message in injection_cases()]
+CASES = (injection_cases() + apache_injection_cases()
          + [(bad, role, yaml.safe_load(bad), message) for role, bad, message in BAD_INPUTS])
 
 
