@@ -106,9 +106,10 @@ class Role(object):
                     (name, option if isinstance(option, dict) else {}) for name, option in options.items())
         self.main_options = self.entry_points.get(MAIN, {})
 
-    # Files of tasks and templates, read once.
+    # Files of tasks (handlers included) and templates.
     def task_files(self):
-        return sorted(glob.glob(os.path.join(self.dir, 'tasks', '**', '*.yml'), recursive=True))
+        return sorted(glob.glob(os.path.join(self.dir, 'tasks', '**', '*.yml'), recursive=True)
+                      + glob.glob(os.path.join(self.dir, 'handlers', '*.yml')))
 
     def template_files(self):
         return sorted(glob.glob(os.path.join(self.dir, 'templates', '**', '*.j2'), recursive=True))
@@ -117,8 +118,9 @@ class Role(object):
         return sorted(glob.glob(os.path.join(self.dir, 'vars', '*.yml')))
 
     def references(self):
-        """{variable: ['file:line', ...]} for every prefixed name in tasks/*.yml, templates/*.j2 and vars/*.yml."""
-        pattern = re.compile(r'\b%s[a-z0-9_]+\b' % re.escape(self.prefix))
+        """{variable: ['file:line', ...]} for every prefixed name in tasks/*.yml, handlers/*.yml, templates/*.j2
+        and vars/*.yml; a role's name in a FQCN (modwsgi.deploy.apache_control) is not a variable."""
+        pattern = re.compile(r'(?<![.\w])%s[a-z0-9_]+\b' % re.escape(self.prefix))
         found = {}
         for path in self.task_files() + self.template_files() + self.vars_files():
             with open(path) as handle:

@@ -2,10 +2,13 @@
 HTTP and HTTPS sharing one daemon group; an HTTP->HTTPS redirect with HSTS; ports of
 their own, a code directory with a space and the Authorization header passed through."""
 import json
+import os
 
-from conftest import role_playbook, run_playbook
+from conftest import ansible_playbook, role_playbook, run_playbook
 
 APPS = ("alpha", "beta", "gamma")
+CONVERGE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))),
+                        "molecule", "apps", "converge.yml")
 
 
 def https(host, name, path="/", port=443, headers=()):
@@ -76,6 +79,23 @@ def test_check_mode_on_the_configured_host_changes_nothing(host, tmp_path):
     # The diff shows the one change a real run would make, and nothing is made.
     assert "-    processes=2 threads=15" in output and "+    processes=2 threads=7" in output
     assert host.file(site).md5sum == before
+
+
+def test_three_changed_apps_reload_apache_once(host):
+    """Every graceful reload answers a few requests with 503 in daemon mode, so the
+    converge (wsgi_app_defer_apply, then tasks_from: apply) changing all three
+    applications reloads Apache once, then checks each."""
+    graceful = "grep -c 'SIGUSR1' /var/log/apache2/error.log || true"
+    before = int(host.check_output(graceful))
+    rc, output = ansible_playbook(CONVERGE, "--limit", host.backend.get_hostname(), "-e", "wsgi_app_threads=9")
+    assert rc == 0, output
+    assert int(host.check_output(graceful)) == before + 1
+    # Each application was checked after the one reload, and runs the new setting.
+    checks = output[output.index("Request each application locally"):]
+    for name in APPS:
+        assert "(item=%s: https://127.0.0.1:" % name in checks
+        assert "processes=2 threads=9" in host.file("/etc/apache2/sites-available/%s.conf" % name).content_string
+    assert http(host, "gamma", 8080)["group"] == "gamma"
 
 
 def test_apache_listens_on_every_site_port_and_no_other(host):

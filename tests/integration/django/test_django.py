@@ -47,10 +47,11 @@ def by_django(response):
 
 
 def daemon_directive(host):
-    """The options of mysite's WSGIDaemonProcess, continuation lines joined."""
+    """The options of mysite's WSGIDaemonProcess, continuation lines joined; paths are
+    written quoted (option="/a path"), as mod_wsgi reads them."""
     content = host.file(SITE_FILE).content_string.replace("\\\n", " ")
     line = re.search(r"^WSGIDaemonProcess mysite .*$", content, re.M).group(0)
-    return dict(token.split("=", 1) for token in line.split() if "=" in token)
+    return dict((name, value.strip('"')) for name, value in re.findall(r'([a-z-]+)=("[^"]*"|\S+)', line))
 
 
 def as_user(host, user, *command):
