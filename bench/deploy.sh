@@ -19,14 +19,14 @@
 #                    facts, the floor for any re-run
 #
 # Each measure also records the CPU seconds used by ansible-playbook and the containers
-# (cgroup v1 cpuacct), from which deploy_results.py derives the fastest a fleet could go on
+# (cgroup v1 cpuacct), from which report.py derives the fastest a fleet could go on
 # this machine's CPUs. Container start-up (and systemd's boot) is outside every timing. Installs are repeated
 # BENCH_INSTALL_ROUNDS times, rotating the order of the four kinds each round; then
 # re-run and facts-only alternate BENCH_RERUN_ROUNDS times on the last first_converge
 # container. Medians are reported. The machine is shared and noisy, so only ratios
 # within one run mean anything; absolute seconds are printed for context.
 #
-# Writes bench/results/deploy.json and prints the ratios; logs stay under .cache/bench/.
+# bench/report.py writes bench/results/deploy.json and prints the ratios; logs stay under .cache/bench/.
 # The containers are removed at the end.
 #
 # Environment (all optional):
@@ -180,5 +180,6 @@ for platform in "${platform_list[@]}"; do
     docker rm -f "$c" >/dev/null
 done
 
-python3 "$BENCH_DIR/deploy_results.py" "$timings" "$results_json" \
-    --install-rounds "$install_rounds" --rerun-rounds "$rerun_rounds" --log-dir "$work"
+python3 "$BENCH_DIR/report.py" deploy "$timings" "$results_json" \
+    --install-rounds "$install_rounds" --rerun-rounds "$rerun_rounds"
+log "written $results_json (logs: $work)"

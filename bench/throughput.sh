@@ -30,7 +30,7 @@
 # and p99 latency (ab -e). Only ratios within one run mean anything: the absolute numbers
 # move with whatever else the machine is doing.
 #
-# Writes bench/results/throughput.json and prints one table of ratios, then the server
+# bench/report.py writes bench/results/throughput.json and prints the ratios, then the server
 # CPU time per request of each cell (the container's cgroup CPU time less ab's): where
 # CPU is the limit, static/collection CPU per request bounds collection/static requests/s.
 # Raw ab output stays under .cache/bench/. The containers are removed at the end.
@@ -230,6 +230,5 @@ for round in $(seq "$rounds"); do
 done
 
 elapsed=$(($(date +%s) - started))
-python3 "$BENCH_DIR/throughput_report.py" "$work" "$results_json" --rounds "$rounds" --seconds "$seconds" \
-    --elapsed "$elapsed"
-log "written $results_json (raw output: $work; ${elapsed}s)"
+python3 "$BENCH_DIR/report.py" throughput "$work" "$results_json" --rounds "$rounds"
+log "written $results_json ($rounds rounds of ${seconds}s per cell, ${elapsed}s in all; raw output: $work)"
