@@ -58,9 +58,11 @@ def load(path):
 
 
 def write_results(path, document):
+    """JSON with one row per line: a run's results stay a few dozen lines in git, and a diff shows the rows that moved."""
+    head = json.dumps({key: value for key, value in document.items() if key != "rows"})
+    rows = ",\n".join(json.dumps(row) for row in document["rows"])
     with open(path, "w", encoding="utf-8") as handle:
-        json.dump(document, handle, indent=2)
-        handle.write("\n")
+        handle.write('%s, "rows": [\n%s\n]}\n' % (head[:-1], rows))
 
 
 def parse_ab_run(path):
