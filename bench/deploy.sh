@@ -2,37 +2,32 @@
 # Usage: bash bench/deploy.sh   (from the repository root; needs root and Docker, like
 #        `make hello`; `make bench` runs it)
 #
-# How long deploying playbooks/site.yml takes, against the floors nothing can beat.
-# For Ubuntu 18.04 (no init system) and Debian 12 (systemd as PID 1), in fresh containers
-# named bench-dp-*, with the tool venv's ansible-playbook, ansible.cfg and the
+# How long deploying playbooks/site.yml takes, against the floors nothing can beat. For
+# Ubuntu 18.04 (no init system) and Debian 12 (systemd as PID 1), in fresh containers named
+# bench-dp-*, with the tool venv's ansible-playbook, ansible.cfg and the
 # community.docker.docker connection:
 #
-#   first_converge   site.yml on a fresh container
-#   seed_shell       the seed walkthrough's steps as a plain shell script
-#                    (bench/seed_steps.sh) on a fresh container: the floor for a first install
-#   seed_shell_4     the same script on four fresh containers at once: the floor for fleet_4,
-#                    which shows how far this machine lets any deploy scale to 4 hosts
+#   first_converge   site.yml on a fresh container (fleet_1 reuses these runs)
 #   fleet_4          site.yml on four fresh containers at once
-#   fleet_1          site.yml on one fresh container: the first_converge runs themselves
+#   seed_shell       the seed walkthrough's steps as a plain shell script (bench/seed_steps.sh)
+#                    on a fresh container: the floor for a first install
+#   seed_shell_4     that script on four fresh containers at once: the floor for fleet_4, how
+#                    far this machine lets any deploy scale to 4 hosts
 #   idempotent_rerun site.yml again on a configured container; every run must report changed=0
-#   facts_only       bench/facts_only.yml on the same container: a play that only gathers
-#                    facts, the floor for any re-run
+#   facts_only       bench/facts_only.yml on that container: the floor for any re-run
 #
-# Each measure also records the CPU seconds used by ansible-playbook and the containers
-# (cgroup v1 cpuacct), from which deploy_results.py derives the fastest a fleet could go on
-# this machine's CPUs. Container start-up (and systemd's boot) is outside every timing. Installs are repeated
-# BENCH_INSTALL_ROUNDS times, rotating the order of the four kinds each round; then
-# re-run and facts-only alternate BENCH_RERUN_ROUNDS times on the last first_converge
-# container. Medians are reported. The machine is shared and noisy, so only ratios
-# within one run mean anything; absolute seconds are printed for context.
+# Each measure also records the CPU seconds of ansible-playbook and the containers (cgroup v1
+# cpuacct), from which report.py derives the fastest a fleet could go on this machine's CPUs.
+# Container start-up (and systemd's boot) is outside every timing. Installs are repeated
+# BENCH_INSTALL_ROUNDS times, the order of the four kinds rotated each round; then re-run and
+# facts-only alternate BENCH_RERUN_ROUNDS times on the last first_converge container. Medians
+# are reported, and only ratios within one run mean anything: the machine is shared and noisy.
 #
-# Writes bench/results/deploy.json and prints the ratios; logs stay under .cache/bench/.
-# The containers are removed at the end.
+# bench/report.py writes bench/results/deploy.json and prints the ratios; logs stay under
+# .cache/bench/. The containers are removed at the end.
 #
-# Environment (all optional):
-#   BENCH_INSTALL_ROUNDS=2 BENCH_RERUN_ROUNDS=5
-#   BENCH_PLATFORMS="ubuntu1804 debian12"
-#   BENCH_KEEP=1   keep the containers running afterwards
+# Environment (all optional): BENCH_INSTALL_ROUNDS=2 BENCH_RERUN_ROUNDS=5
+#   BENCH_PLATFORMS="ubuntu1804 debian12"; BENCH_KEEP=1 keeps the containers running afterwards
 set -euo pipefail
 
 # shellcheck source=/dev/null
@@ -180,5 +175,6 @@ for platform in "${platform_list[@]}"; do
     docker rm -f "$c" >/dev/null
 done
 
-python3 "$BENCH_DIR/deploy_results.py" "$timings" "$results_json" \
-    --install-rounds "$install_rounds" --rerun-rounds "$rerun_rounds" --log-dir "$work"
+python3 "$BENCH_DIR/report.py" deploy "$timings" "$results_json" \
+    --install-rounds "$install_rounds" --rerun-rounds "$rerun_rounds"
+log "written $results_json (logs: $work)"

@@ -25,8 +25,7 @@ bench_start_container() {
     docker rm -f "$c" >/dev/null 2>&1 || true
     local args=(-d --name "$c" --hostname "${c#modwsgi-}" "$@")
     if [ "$init" = systemd ]; then
-        args+=(--cap-add SYS_ADMIN -v /sys/fs/cgroup:/sys/fs/cgroup:ro --tmpfs /run --tmpfs /run/lock
-            --stop-signal RTMIN+3 "$image" /lib/systemd/systemd)
+        args+=("${SYSTEMD_RUN_FLAGS[@]}" "$image" /lib/systemd/systemd)
     else
         args+=("$image" sleep infinity)
     fi

@@ -3,42 +3,31 @@
 #        like `make hello`)
 #
 # Requests per second the collection's defaults serve, next to the walkthrough it started
-# from and to a static file served by the same Apache.
-#
-# For Ubuntu 18.04 (no init system, mod_wsgi 4.5.17) and Debian 12 (systemd as PID 1,
-# mod_wsgi 4.9.4) it starts two fresh containers:
+# from and to a static file served by the same Apache. For Ubuntu 18.04 (no init system,
+# mod_wsgi 4.5.17) and Debian 12 (systemd as PID 1, mod_wsgi 4.9.4) it starts two fresh
+# containers:
 #
 #   bench-tp-<platform>-collection  playbooks/site.yml with every default, deployed by
-#                                   ansible-playbook from the tool venv; a 12-byte
-#                                   text/plain file (the size and type of Hello World's
-#                                   answer) is put in its DocumentRoot as /hello.txt
-#   bench-tp-<platform>-seed        the walkthrough this collection started from (its
-#                                   final VirtualHost, daemon processes=2 threads=15),
-#                                   set up with apt and a shell script as its reader would
+#                                   ansible-playbook from the tool venv, and /hello.txt:
+#                                   12 bytes of text/plain, like Hello World's answer
+#   bench-tp-<platform>-seed        the walkthrough's final VirtualHost (daemon processes=2
+#                                   threads=15), set up by bench/seed_steps.sh
 #
-# and measures three servers, inside the containers against their own 127.0.0.1:
+# and measures inside them, against their own 127.0.0.1, three servers: collection and seed
+# (/myapp on each) and static (/hello.txt on the collection's Apache), each with and without
+# keep-alive (ab -k), at concurrency 16 and 64: `ab -t SECONDS` after a warm-up of every
+# server. Each of BENCH_ROUNDS rounds measures every combination once, in another order (the
+# groups of cells rotated, and the servers within a group), so that no server always gets the
+# same moment of a busy host. Rows report medians over the rounds of requests/s and of p50 and
+# p99 latency (ab -e). Only ratios within one run mean anything.
 #
-#   collection  /myapp on the collection's Apache (daemon mode, the roles' defaults)
-#   seed        /myapp on the walkthrough's Apache
-#   static      /hello.txt on the collection's Apache
+# bench/report.py writes bench/results/throughput.json and prints the ratios, then each cell's
+# server CPU time per request (the container's cgroup CPU time less ab's): where CPU is the
+# limit, static/collection CPU per request bounds collection/static requests/s. Raw ab output
+# stays under .cache/bench/. The containers are removed at the end.
 #
-# each with and without keep-alive (ab -k), at concurrency 16 and 64: `ab -t SECONDS`,
-# after a warm-up of every server. A round measures every combination once; BENCH_ROUNDS
-# rounds are run, each in another order (the groups of cells rotated, and the servers
-# within a group), so that no server always gets the same moment of a busy host. Each
-# row reports the median requests/s over the rounds and the median of the rounds' p50
-# and p99 latency (ab -e). Only ratios within one run mean anything: the absolute numbers
-# move with whatever else the machine is doing.
-#
-# Writes bench/results/throughput.json and prints one table of ratios, then the server
-# CPU time per request of each cell (the container's cgroup CPU time less ab's): where
-# CPU is the limit, static/collection CPU per request bounds collection/static requests/s.
-# Raw ab output stays under .cache/bench/. The containers are removed at the end.
-#
-# Environment (all optional):
-#   BENCH_ROUNDS=5 BENCH_SECONDS=3
-#   BENCH_PLATFORMS="ubuntu1804 debian12"
-#   BENCH_KEEP=1       keep the containers running afterwards
+# Environment (all optional): BENCH_ROUNDS=5 BENCH_SECONDS=3
+#   BENCH_PLATFORMS="ubuntu1804 debian12"; BENCH_KEEP=1 keeps the containers running afterwards
 set -euo pipefail
 
 # shellcheck source=bench/lib.sh
@@ -230,6 +219,5 @@ for round in $(seq "$rounds"); do
 done
 
 elapsed=$(($(date +%s) - started))
-python3 "$BENCH_DIR/throughput_report.py" "$work" "$results_json" --rounds "$rounds" --seconds "$seconds" \
-    --elapsed "$elapsed"
-log "written $results_json (raw output: $work; ${elapsed}s)"
+python3 "$BENCH_DIR/report.py" throughput "$work" "$results_json" --rounds "$rounds"
+log "written $results_json ($rounds rounds of ${seconds}s per cell, ${elapsed}s in all; raw output: $work)"

@@ -6,6 +6,13 @@ REPO_ROOT=$(cd "$TESTBED_DIR/../.." && pwd)
 # Everything the test bed downloads or builds lives here, outside git's view.
 CACHE_DIR=${MODWSGI_TESTBED_CACHE:-$REPO_ROOT/.cache}
 
+# `docker run` flags for a target with systemd as PID 1, the ones molecule's docker driver
+# gets from .config/molecule/config.yml: systemd needs SYS_ADMIN and the host's cgroup v1
+# tree, a tmpfs for its runtime state, and RTMIN+3 to shut down on `docker stop`.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+SYSTEMD_RUN_FLAGS=(--cap-add SYS_ADMIN -v /sys/fs/cgroup:/sys/fs/cgroup:ro --tmpfs /run --tmpfs /run/lock
+    --stop-signal RTMIN+3)
+
 log() { printf '\033[1m[testbed]\033[0m %s\n' "$*" >&2; }
 die() { printf '[testbed] ERROR: %s\n' "$*" >&2; exit 1; }
 
