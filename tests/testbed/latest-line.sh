@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
-# The newest ansible-core line (requirements/latest.txt) against Debian 12 and Ubuntu
-# 24.04: every molecule scenario's playbooks, an idempotence check and its testinfra
-# tests, driven by scenarios.py because molecule does not support this core line.
+# The newest ansible-core line (requirements/latest.txt, .venv-latest): the same
+# `molecule test --all` as the 2.16 line, with .config/molecule/latest.yml laid over the
+# shared base (Debian 12 and Ubuntu 24.04; the Python-mismatch tests deselected).
+# It runs beside the 2.16 line, so nothing it writes may be shared with that one:
+# - containers: named after MODWSGI_CONTAINER_PREFIX (default modwsgi-latest);
+# - molecule's state (ANSIBLE_HOME/tmp/molecule.<project>.<scenario>) and the copy of the
+#   collection it installs (ANSIBLE_HOME/collections): ANSIBLE_HOME is .cache/ansible-latest
+#   instead of ~/.ansible;
+# - JUnit reports: .cache/junit/latest-<scenario>.xml.
+# Arguments go to `molecule test` (default --all), e.g. `-s default` for one scenario.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 bin=$("$TESTBED_DIR/venv.sh" "$REPO_ROOT/requirements/latest.txt" "$REPO_ROOT/.venv-latest")
 cd "$REPO_ROOT"
-log "ansible-core $("$bin/python" -c 'import ansible; print(ansible.__version__)')"
-# scenarios.py needs PyYAML, which ansible-core brings; ansible-playbook and pytest come
-# from the same environment.
-scenarios=()
-for dir in "$REPO_ROOT"/molecule/*/; do scenarios+=("$(basename "$dir")"); done
-PATH=$bin:$PATH ANSIBLE_COLLECTIONS_PATH=$(checkout_collections_path) \
-    "$bin/python" "$TESTBED_DIR/scenarios.py" "$TESTBED_DIR/latest-line.yml" "${scenarios[@]}"
+# molecule runs ansible-galaxy, ansible-playbook and pytest by name: this venv's first.
+export PATH=$bin:$PATH
+export ANSIBLE_HOME=$CACHE_DIR/ansible-latest
+export MODWSGI_CONTAINER_PREFIX=${MODWSGI_CONTAINER_PREFIX:-modwsgi-latest}
+# The rolling scenario's three hosts (its platforms replace the base config's).
+export MODWSGI_ROLLING_IMAGE=modwsgi-testbed/target:ubuntu-24.04-none
+mkdir -p "$ANSIBLE_HOME"
+# Where a collections path is set, the copy molecule installs must stay on it.
+[ -z "${ANSIBLE_COLLECTIONS_PATH:-}" ] || export ANSIBLE_COLLECTIONS_PATH=$ANSIBLE_HOME/collections:$ANSIBLE_COLLECTIONS_PATH
+[ $# -gt 0 ] || set -- --all
+log "ansible-core $(python -c 'import ansible; print(ansible.__version__)'), containers ${MODWSGI_CONTAINER_PREFIX}-*"
+molecule -c .config/molecule/config.yml -c .config/molecule/latest.yml test "$@"
