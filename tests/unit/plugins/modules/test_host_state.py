@@ -116,3 +116,41 @@ def test_content_accounts_and_packages(run_module, tmp_path):
                                             'home': me.pw_dir, 'shell': me.pw_shell}}
     assert result['groups'] == {grp.getgrgid(os.getgid()).gr_name: {'gid': os.getgid()}}
     assert result['packages'] == {'no-such-package-x': None}
+
+
+def test_packages_report_the_installed_version_or_none(run_module):
+    # The roles skip apt when every package has a version here; a wrong None would run
+    # apt on every re-run, a wrong version would skip an install.
+    version = subprocess.check_output(['dpkg-query', '-W', '-f=${Version}', 'dpkg'], universal_newlines=True)
+    result = run_module({'packages': ['dpkg', 'no-such-package-x']})
+    assert result['packages'] == {'dpkg': version, 'no-such-package-x': None}
+
+
+def test_service_without_systemd_is_a_running_process_and_rc_links(run_module, tmp_path):
+    # The roles start Apache without an init system when this says it is not running.
+    if os.path.isdir('/run/systemd/system'):
+        pytest.fail('this test needs a machine without systemd as PID 1, like the CI machine and the test bed')
+    name = 'modwsgisvc%d' % os.getpid()
+    program = tmp_path / name
+    program.write_bytes(open('/bin/sleep', 'rb').read())
+    program.chmod(0o755)
+
+    assert run_module({'service': name})['service'] == {'systemd': False, 'running': False, 'enabled': False}
+    process = subprocess.Popen([str(program), '30'])
+    # Enabled at boot: start links in runlevels 2 to 5, as update-rc.d writes them.
+    links = ['/etc/rc%d.d/S01%s' % (level, name) for level in (2, 3, 4, 5)]
+    try:
+        assert run_module({'service': name})['service'] == {'systemd': False, 'running': True, 'enabled': False}
+        for link in links:
+            if not os.path.isdir(os.path.dirname(link)):
+                os.makedirs(os.path.dirname(link))
+            os.symlink('../init.d/' + name, link)
+        assert run_module({'service': name})['service'] == {'systemd': False, 'running': True, 'enabled': True}
+        os.remove(links[-1])
+        assert run_module({'service': name})['service']['enabled'] is False
+    finally:
+        process.kill()
+        process.wait()
+        for link in links:
+            if os.path.islink(link):
+                os.remove(link)
