@@ -1,13 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the modwsgi.deploy collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Shared fixtures: the collection on sys.path, real shared objects built with gcc, real venvs."""
+"""Shared fixtures: the collection on sys.path, its modules run as Ansible runs them, real
+shared objects built with gcc, real venvs."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import atexit
 import importlib
+import json
 import os
 import shutil
 import subprocess
@@ -125,3 +127,27 @@ def gcc():
 def build_mod_wsgi():
     """build(directory, libpython_soname, name, extra_flags=()) -> path of a stub mod_wsgi.so."""
     return _build_mod_wsgi
+
+
+# The directory holding the ansible package the tests import: site-packages of the tool
+# venv under plain pytest, a directory of ansible-test's own under `ansible-test units`.
+ANSIBLE_PARENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+    importlib.import_module('ansible.module_utils').__file__))))
+
+
+@pytest.fixture
+def run_plugin_module(tmp_path, collections_root):
+    """run(module, args, python=..., pythonpath=...) -> (rc, parsed JSON result): the module
+    file run as a program with its arguments in a file, the way Ansible runs it."""
+    def run(module, args, python=sys.executable, pythonpath=(collections_root, ANSIBLE_PARENT)):
+        args_file = str(tmp_path / 'args.json')
+        with open(args_file, 'w') as handle:
+            json.dump({'ANSIBLE_MODULE_ARGS': args}, handle)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(pythonpath))
+        proc = subprocess.Popen([python, os.path.join(REPO_ROOT, 'plugins', 'modules', module + '.py'), args_file],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=env,
+                                cwd=str(tmp_path))
+        out, err = proc.communicate()
+        assert 'Traceback' not in out + err, out + err
+        return proc.returncode, json.loads(out)
+    return run

@@ -1,20 +1,27 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the modwsgi.deploy collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""ansible-doc renders the module and both roles from DOCUMENTATION and argument_specs,
-every option with a description, a type and (unless required) a default."""
+"""ansible-doc renders every module and every role entry point of the collection from
+DOCUMENTATION and argument_specs, every option with a description, a type and (unless
+required) a default."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from conftest import REPO_ROOT
+
+MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(REPO_ROOT, 'plugins', 'modules'))
+                 if name.endswith('.py') and not name.startswith('_'))
+ROLES = sorted(name for name in os.listdir(os.path.join(REPO_ROOT, 'roles'))
+               if os.path.exists(os.path.join(REPO_ROOT, 'roles', name, 'meta', 'argument_specs.yml')))
 
 
 @pytest.fixture(scope='module')
@@ -32,38 +39,56 @@ def ansible_doc(collections_path, *args):
     return output
 
 
-def assert_documented(name, options):
-    assert options, '%s documents no options' % name
+def assert_documented(name, options, defaults=True):
+    """Every option has a description and a type; a role's optional ones a default, which
+    defaults/main.yml gives them (a module's may be unset)."""
     for option, spec in options.items():
         assert spec.get('description'), '%s: %s has no description' % (name, option)
         assert spec.get('type'), '%s: %s has no type' % (name, option)
-        assert spec.get('required') or 'default' in spec or spec['type'] == 'path', \
+        assert not defaults or spec.get('required') or 'default' in spec or spec['type'] == 'path', \
             '%s: %s is optional but has no default' % (name, option)
 
 
-def test_module_doc_renders_every_option(collections_path):
+def test_every_module_and_role_is_found():
+    assert MODULES == ['host_state', 'python_home']
+    assert ROLES == ['apache', 'apache_control', 'wsgi_app']
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_module_doc_renders_every_option(collections_path, module):
+    name = 'modwsgi.deploy.' + module
+    doc = json.loads(ansible_doc(collections_path, '--json', name))[name]
+    assert doc['doc']['short_description'] and doc['doc']['options']
+    assert_documented(module, doc['doc']['options'], defaults=False)
+    assert doc['examples'].strip()
+    assert doc['return']
+    text = ansible_doc(collections_path, name)
+    for option in list(doc['doc']['options']) + list(doc['return']):
+        assert option in text, option
+
+
+def test_python_home_returns_what_the_roles_read(collections_path):
     doc = json.loads(ansible_doc(collections_path, '--json', 'modwsgi.deploy.python_home'))
-    module = doc['modwsgi.deploy.python_home']
-    assert_documented('python_home', module['doc']['options'])
-    assert module['examples'].strip()
-    assert set(module['return']) >= {'prefix', 'base_prefix', 'is_virtualenv', 'python_version', 'site_packages',
-                                     'mod_wsgi_python_version', 'compatible'}
-    text = ansible_doc(collections_path, 'modwsgi.deploy.python_home')
-    for option in module['doc']['options']:
-        assert option in text
+    assert set(doc['modwsgi.deploy.python_home']['return']) >= {
+        'prefix', 'base_prefix', 'is_virtualenv', 'python_version', 'site_packages', 'mod_wsgi_python_version',
+        'compatible'}
 
 
-@pytest.mark.parametrize('role', ['apache', 'wsgi_app'])
-def test_role_doc_renders_every_option(collections_path, role):
+@pytest.mark.parametrize('role', ROLES)
+def test_role_doc_renders_every_entry_point_and_option(collections_path, role):
     name = 'modwsgi.deploy.' + role
-    doc = json.loads(ansible_doc(collections_path, '--json', '-t', 'role', name))
-    main = doc[name]['entry_points']['main']
-    assert main['short_description']
-    assert_documented(role, main['options'])
+    entry_points = json.loads(ansible_doc(collections_path, '--json', '-t', 'role', name))[name]['entry_points']
+    assert 'main' in entry_points
     text = ansible_doc(collections_path, '-t', 'role', name)
-    # The text form lists each option as "- name" followed by its default and type lines.
-    blocks = {block.split('\n', 1)[0].strip(): block for block in text.split('\n- ')[1:]}
-    for option, spec in main['options'].items():
-        assert option in blocks, '%s missing from ansible-doc text' % option
-        assert 'type: %s' % spec['type'] in blocks[option], option
-        assert 'default:' in blocks[option], option
+    # The text form lists each option as "- name" (or "= name" when required) followed by
+    # its default and type lines.
+    blocks = {block.split('\n', 1)[0].strip(): block for block in re.split(r'\n[-=] ', text)[1:]}
+    for entry_point, spec in entry_points.items():
+        assert spec['short_description'], entry_point
+        assert 'ENTRY POINT: ' + entry_point in text
+        options = spec.get('options') or {}
+        assert_documented('%s:%s' % (role, entry_point), options)
+        for option, option_spec in options.items():
+            assert option in blocks, '%s missing from ansible-doc text' % option
+            assert 'type: %s' % option_spec['type'] in blocks[option], option
+            assert option_spec.get('required') or 'default:' in blocks[option], option

@@ -10,33 +10,18 @@ __metaclass__ = type
 
 import grp
 import hashlib
-import json
 import os
 import pwd
 import subprocess
-import sys
 
 import pytest
 
-import ansible.module_utils
-
-MODULE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))))), 'plugins', 'modules', 'host_state.py')
-ANSIBLE_PARENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(ansible.module_utils.__file__))))
-
 
 @pytest.fixture
-def run_module(tmp_path):
+def run_module(run_plugin_module):
     def run(args):
-        args_file = str(tmp_path / 'args.json')
-        with open(args_file, 'w') as handle:
-            json.dump({'ANSIBLE_MODULE_ARGS': args}, handle)
-        env = dict(os.environ, PYTHONPATH=ANSIBLE_PARENT)
-        proc = subprocess.Popen([sys.executable, MODULE, args_file], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                universal_newlines=True, env=env, cwd=str(tmp_path))
-        out, err = proc.communicate()
-        assert proc.returncode == 0, out + err
-        result = json.loads(out)
+        rc, result = run_plugin_module('host_state', args)
+        assert rc == 0, result
         assert result['changed'] is False
         return result
     return run

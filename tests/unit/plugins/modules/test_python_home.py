@@ -6,7 +6,6 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import json
 import os
 import shutil
 import subprocess
@@ -17,30 +16,15 @@ import pytest
 import ansible.module_utils
 from ansible_collections.modwsgi.deploy.plugins.module_utils.interpreter import MOD_WSGI_DEFAULT, WSGI_LOAD_FILE
 
-MODULE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))))), 'plugins', 'modules', 'python_home.py')
 CURRENT_XY = '%d.%d' % sys.version_info[:2]
 RESULT_KEYS = {'prefix', 'base_prefix', 'is_virtualenv', 'python_version', 'python_executable',
                'site_packages', 'mod_wsgi', 'mod_wsgi_python_version', 'compatible'}
-# The directory holding the ansible package these tests import: site-packages of the tool venv
-# under plain pytest, a directory of ansible-test's own under `ansible-test units`.
-ANSIBLE_PARENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(ansible.module_utils.__file__))))
 
 
 @pytest.fixture
-def run_module(tmp_path, collections_root):
-    """run(args, python=..., pythonpath=...) -> (rc, parsed JSON result) of the module."""
-    def run(args, python=sys.executable, pythonpath=(collections_root, ANSIBLE_PARENT)):
-        args_file = str(tmp_path / 'args.json')
-        with open(args_file, 'w') as handle:
-            json.dump({'ANSIBLE_MODULE_ARGS': args}, handle)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(pythonpath))
-        proc = subprocess.Popen([python, MODULE, args_file], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                universal_newlines=True, env=env, cwd=str(tmp_path))
-        out, err = proc.communicate()
-        assert 'Traceback' not in out + err, out + err
-        return proc.returncode, json.loads(out)
-    return run
+def run_module(run_plugin_module):
+    """run(args, python=..., pythonpath=...) -> (rc, parsed JSON result) of python_home."""
+    return lambda args, **kwargs: run_plugin_module('python_home', args, **kwargs)
 
 
 def _failure(run_module, args):
