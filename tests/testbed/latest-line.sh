@@ -8,7 +8,8 @@
 #   collection it installs (ANSIBLE_HOME/collections): ANSIBLE_HOME is .cache/ansible-latest
 #   instead of ~/.ansible;
 # - JUnit reports: .cache/junit/latest-<scenario>.xml.
-# Arguments go to `molecule test` (default --all), e.g. `-s default` for one scenario.
+# Arguments go to `molecule test`, e.g. `-s default` for one scenario; without any, every
+# scenario runs (each_scenario: a failure does not stop the others).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,6 +24,6 @@ export MODWSGI_ROLLING_IMAGE=modwsgi-testbed/target:ubuntu-24.04-none
 mkdir -p "$ANSIBLE_HOME"
 # Where a collections path is set, the copy molecule installs must stay on it.
 [ -z "${ANSIBLE_COLLECTIONS_PATH:-}" ] || export ANSIBLE_COLLECTIONS_PATH=$ANSIBLE_HOME/collections:$ANSIBLE_COLLECTIONS_PATH
-[ $# -gt 0 ] || set -- --all
 log "ansible-core $(python -c 'import ansible; print(ansible.__version__)'), containers ${MODWSGI_CONTAINER_PREFIX}-*"
-molecule -c .config/molecule/config.yml -c .config/molecule/latest.yml test "$@"
+latest_molecule() { molecule -c .config/molecule/config.yml -c .config/molecule/latest.yml test "$@"; }
+if [ $# -gt 0 ]; then latest_molecule "$@"; else each_scenario latest_molecule; fi

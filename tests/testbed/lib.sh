@@ -31,3 +31,14 @@ checkout_collections_path() {
     ln -sfn "$REPO_ROOT" "$dir/ansible_collections/modwsgi/deploy"
     echo "$dir"
 }
+
+# Runs `"$@" -s <scenario>` for every molecule scenario, going on after a failure
+# (molecule test --all stops at the first), and fails naming the scenarios that failed.
+each_scenario() {
+    local dir scenario failed=()
+    for dir in "$REPO_ROOT"/molecule/*/; do
+        scenario=$(basename "$dir")
+        "$@" -s "$scenario" || failed+=("$scenario")
+    done
+    [ ${#failed[@]} -eq 0 ] || { log "failed scenarios: ${failed[*]}"; return 1; }
+}

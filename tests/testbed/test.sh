@@ -34,14 +34,14 @@ step "newest ansible-core environment" "$TESTBED_DIR/venv.sh" requirements/lates
 # runs ansible-config and ansible-galaxy by name).
 latest_bin=$REPO_ROOT/.venv-latest/bin
 step "ansible-lint (newest ansible-core)" env PATH="$latest_bin:$PATH" "$latest_bin/ansible-lint" --profile production
-# The two ansible-core lines run the same `molecule test --all` with their own
-# containers, molecule state and JUnit reports (see latest-line.sh), so they run side by
-# side; the newest line's output follows the 2.16 line's.
+# The two ansible-core lines run the same `molecule test` of every scenario with their
+# own containers, molecule state and JUnit reports (see latest-line.sh), so they run side
+# by side; the newest line's output follows the 2.16 line's.
 latest_log=$CACHE_DIR/latest-line.log
 log "== molecule (newest ansible-core), in the background: $latest_log"
-"$TESTBED_DIR/latest-line.sh" --all >"$latest_log" 2>&1 &
+"$TESTBED_DIR/latest-line.sh" >"$latest_log" 2>&1 &
 latest_pid=$!
-step "molecule (ansible-core 2.16)" molecule test --all
+step "molecule (ansible-core 2.16)" each_scenario molecule test
 latest_rc=0
 wait "$latest_pid" || latest_rc=$?
 cat "$latest_log"
