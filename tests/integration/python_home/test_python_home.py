@@ -39,7 +39,7 @@ def test_module_reads_mod_wsgi_python_from_the_shared_object(host, mod_wsgi_pyth
 def test_server_scope_python_home_is_written_where_apache_reads_it(host):
     prefix = python_home(host, "/srv/server-venv")["prefix"]
     conf = host.file("/etc/apache2/conf-available/mod-wsgi.conf")
-    assert "WSGIPythonHome %s\n" % prefix in conf.content_string
+    assert "WSGIPythonHome \"%s\"\n" % prefix in conf.content_string
     assert "WSGIRestrictEmbedded On\n" in conf.content_string
     enabled = host.file("/etc/apache2/conf-enabled/mod-wsgi.conf")
     assert enabled.is_symlink and enabled.linked_to == conf.path
