@@ -137,6 +137,15 @@ def test_performance_defaults_are_in_effect(host, get):
     assert host.file(ACCESS_LOG).size > before
 
 
+def test_first_converge_restarted_apache_once_and_never_reloaded_it(host):
+    """The packages' own start, then one restart that applied mod_wsgi and the whole
+    configuration: the graceful reload notified with it was superseded, and the
+    idempotent re-run applied nothing."""
+    log = host.file("/var/log/apache2/error.log").content_string
+    assert "SIGUSR1" not in log
+    assert 1 <= log.count("resuming normal operations") <= 2, log
+
+
 def test_site_logs_to_its_own_files(host, get):
     site = host.file("/etc/apache2/sites-available/%s.conf" % SITE).content_string
     assert 'ErrorLog "${APACHE_LOG_DIR}/mydomain-error.log"' in site
