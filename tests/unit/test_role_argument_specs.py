@@ -364,32 +364,13 @@ def test_roles_found():
     assert _roles(), 'no role with a tasks/ directory under %s' % ROLES_DIR
 
 
-def test_defaults_and_spec_name_the_same_variables(role):
-    _report(role, check_defaults_match_spec_names(role))
+RULES = [check_defaults_match_spec_names, check_spec_defaults_equal_defaults, check_options_documented, check_prefix,
+         check_defaults_fit_types, check_references_documented, check_options_used]
 
 
-def test_spec_defaults_equal_role_defaults(role):
-    _report(role, check_spec_defaults_equal_defaults(role))
-
-
-def test_options_have_description_and_type(role):
-    _report(role, check_options_documented(role))
-
-
-def test_variables_carry_role_prefix(role):
-    _report(role, check_prefix(role))
-
-
-def test_spec_defaults_fit_their_type(role):
-    _report(role, check_defaults_fit_types(role))
-
-
-def test_variables_used_by_tasks_and_templates_are_documented(role):
-    _report(role, check_references_documented(role))
-
-
-def test_spec_options_are_used(role):
-    _report(role, check_options_used(role))
+@pytest.mark.parametrize('check', RULES, ids=[check.__name__[len('check_'):] for check in RULES])
+def test_role_follows_the_rule(role, check):
+    _report(role, check(role))
 
 
 # The checks themselves, on a role that breaks every rule once.

@@ -113,32 +113,22 @@ def test_empty_directory(run_module, tmp_path, mod_wsgi_stubs):
                    'python3.6 -m venv %s' % (tmp_path, tmp_path))
 
 
-def test_interpreter_printing_garbage(run_module, tmp_path, mod_wsgi_stubs):
-    python = str(tmp_path / 'python')
-    with open(python, 'w') as handle:
-        handle.write('#!/bin/sh\necho "garbage"\n')
-    os.chmod(python, 0o755)
-    msg = _failure(run_module, {'python': python, 'mod_wsgi': mod_wsgi_stubs['3.6']})
-    assert msg == ("%s did not answer like a Python interpreter: the probe expected one JSON line, got "
-                   "'garbage\\n'. Point python at a real Python interpreter." % python)
-
-
-def test_interpreter_not_executable(run_module, tmp_path, mod_wsgi_stubs):
-    python = str(tmp_path / 'python')
-    with open(python, 'w') as handle:
-        handle.write('#!/bin/sh\n')
-    msg = _failure(run_module, {'python': python, 'mod_wsgi': mod_wsgi_stubs['3.6']})
-    assert msg == ('Python interpreter %s is not an executable file. Point python at an interpreter that '
-                   'the remote user may execute.' % python)
-
-
-def test_interpreter_with_exec_format_error(run_module, tmp_path, mod_wsgi_stubs):
-    python = str(tmp_path / 'python')
-    with open(python, 'wb') as handle:
-        handle.write(b'\0\0\0\0')
-    os.chmod(python, 0o755)
-    msg = _failure(run_module, {'python': python, 'mod_wsgi': mod_wsgi_stubs['3.6']})
-    assert msg == 'Cannot run %s: Exec format error. Point python at a working Python interpreter.' % python
+@pytest.mark.parametrize('content,executable,message', [
+    (b'#!/bin/sh\necho "garbage"\n', True,
+     "%s did not answer like a Python interpreter: the probe expected one JSON line, got 'garbage\\n'. "
+     "Point python at a real Python interpreter."),
+    (b'#!/bin/sh\n', False,
+     'Python interpreter %s is not an executable file. Point python at an interpreter that the remote user may '
+     'execute.'),
+    (b'\0\0\0\0', True, 'Cannot run %s: Exec format error. Point python at a working Python interpreter.'),
+], ids=['printing garbage', 'not executable', 'exec format error'])
+def test_interpreter_that_is_not_python(run_module, tmp_path, mod_wsgi_stubs, content, executable, message):
+    python = tmp_path / 'python'
+    python.write_bytes(content)
+    if executable:
+        python.chmod(0o755)
+    msg = _failure(run_module, {'python': str(python), 'mod_wsgi': mod_wsgi_stubs['3.6']})
+    assert msg == message % python
 
 
 def test_missing_mod_wsgi(run_module, venv, tmp_path):
