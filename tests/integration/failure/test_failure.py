@@ -76,57 +76,12 @@ def apache_injection_cases():
     return cases
 
 
-# One example of each class the preflight refuses, beyond injection.
-BAD_INPUTS = [
-    ("wsgi_app", "wsgi_app_mount: myapp", "wsgi_app_mount must be a URL path"),
-    ("wsgi_app", "wsgi_app_mount: /my app", "wsgi_app_mount must be a URL path"),
-    ("wsgi_app", "wsgi_app_server_name: my site.example", "wsgi_app_server_name must be a host name"),
-    ("wsgi_app", "wsgi_app_script_dir: code", "wsgi_app_script_dir must be an absolute path"),
-    ("wsgi_app", "wsgi_app_processes: 0", "wsgi_app_processes must be at least 1"),
-    ("wsgi_app", "wsgi_app_threads: 0", "wsgi_app_threads must be at least 1"),
-    ("wsgi_app", "wsgi_app_processes: many", "wsgi_app_processes"),
-    ("wsgi_app", "wsgi_app_port: 70000", "wsgi_app_port must be between 1 and 65535"),
-    ("wsgi_app", "wsgi_app_port: \"80\\nListen 9\"", "wsgi_app_port"),
-    ("wsgi_app", "wsgi_app_name: 'my app'", "wsgi_app_name must be letters"),
-    ("wsgi_app", "wsgi_app_site: ../etc", "wsgi_app_site must be letters"),
-    ("wsgi_app", "wsgi_app_server_aliases: ['a b']", "wsgi_app_server_aliases entries must be"),
-    ("wsgi_app", "wsgi_app_user: root", "wsgi_app_user and wsgi_app_group must not be root"),
-    ("wsgi_app", "wsgi_app_document_root: /srv/myproject", "lies inside wsgi_app_document_root"),
-    ("wsgi_app", "wsgi_app_daemon_options: {switch-interval: 5}", '"switch-interval"=5 is not a WSGIDaemonProcess option'),
-    ("wsgi_app", "wsgi_app_tls: true\nwsgi_app_tls_redirect: true\nwsgi_app_server_name: ''",
-     "wsgi_app_tls_redirect needs wsgi_app_server_name"),
-    ("wsgi_app", "wsgi_app_state: gone", "wsgi_app_state"),
-    ("wsgi_app", "wsgi_app_environment: {DEBUG: 1}", "wsgi_app_environment needs"),
-    ("wsgi_app", "wsgi_app_health_check_status: 99", "wsgi_app_health_check_status must be an HTTP status"),
-    ("wsgi_app", "wsgi_app_health_check_status: 600", "wsgi_app_health_check_status must be an HTTP status"),
-    ("wsgi_app", "wsgi_app_script_src: /nonexistent/app.wsgi",
-     'wsgi_app_script_src "/nonexistent/app.wsgi" is not a file on the controller'),
-    ("wsgi_app", "wsgi_app_tls: true\nwsgi_app_tls_certificate: /etc/ssl/certs/missing.pem",
-     "wsgi_app_tls_certificate /etc/ssl/certs/missing.pem is not a file on the host"),
-    ("wsgi_app", "wsgi_app_tls: true\nwsgi_app_tls_certificate_key: /etc/ssl/private/missing.key",
-     "wsgi_app_tls_certificate_key /etc/ssl/private/missing.key is not a file on the host"),
-    ("wsgi_app", "wsgi_app_python_home: /srv/data\nwsgi_app_python_home_create: true",
-     "wsgi_app_python_home /srv/data exists and is not a virtualenv"),
-    ("wsgi_app", "wsgi_app_mode: embedded", "wsgi_app_mode embedded needs Python in Apache's own processes"),
-    ("wsgi_app", "wsgi_app_mode: embedded\nwsgi_app_python_home: /srv/venv", "wsgi_app_python_home needs wsgi_app_mode daemon"),
-    ("wsgi_app", "wsgi_app_scope: server\nwsgi_app_tls: true", "wsgi_app_tls needs wsgi_app_scope vhost"),
-    ("wsgi_app", "wsgi_app_scope: server\nwsgi_app_site: mod-wsgi", "wsgi_app_site mod-wsgi is the name of a file"),
-    ("wsgi_app", "wsgi_app_scope: everywhere", "wsgi_app_scope"),
-    ("wsgi_app", "wsgi_app_custom_log: /var/log/x.log", "wsgi_app_custom_log must be a file path"),
-    ("wsgi_app", "wsgi_app_log_level: verbose", "wsgi_app_log_level must be Apache log levels"),
-    ("wsgi_app", "wsgi_app_name: myproject\nwsgi_app_site: another\nwsgi_app_script_dir: /srv/another/code",
-     "wsgi_app_name myproject is already the name of a daemon process group in /etc/apache2/sites-enabled/mydomain.conf"),
-    ("apache", "apache_wsgi_socket_prefix: /tmp/wsgi", "apache_wsgi_socket_prefix must not be in a world-writable"),
-    ("apache", "apache_python_home: venv", "apache_python_home must be an absolute path"),
-    ("apache", "apache_server_tokens: Everything", "apache_server_tokens"),
-    ("apache", 'apache_server_name: "localhost\\nAlias /pwned /etc"', "apache_server_name must not contain white space"),
-    ("apache", 'apache_wsgi_socket_prefix: "/run/wsgi\\n"', "apache_wsgi_socket_prefix must not contain white space"),
-    ("apache", "apache_packages: ['apache2 --allow-unauthenticated']", "apache_packages entries must be Debian package"),
-    ("apache", "apache_log_rotate_keep: 0", "apache_log_rotate_keep must be at least 1"),
-]
 
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "bad_inputs.yml")) as handle:
+    BAD_INPUTS = yaml.safe_load(handle)
 CASES = (injection_cases() + apache_injection_cases()
-         + [(bad, role, yaml.safe_load(bad), message) for role, bad, message in BAD_INPUTS])
+         + [(yaml.safe_dump(case["vars"], default_flow_style=True, width=10 ** 6).strip(), case["role"], case["vars"],
+             case["refused_with"]) for case in BAD_INPUTS])
 
 
 @pytest.fixture

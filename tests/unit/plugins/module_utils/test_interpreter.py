@@ -29,6 +29,13 @@ CURRENT_XY = '%d.%d' % sys.version_info[:2]
 CURRENT_XYZ = '%d.%d.%d' % sys.version_info[:3]
 
 
+
+def refusal(function, *args, **kwargs):
+    """The message of the PythonHomeError that function(*args, **kwargs) raises."""
+    with pytest.raises(PythonHomeError) as error:
+        function(*args, **kwargs)
+    return str(error.value)
+
 def _write(path, text, mode=0o644):
     with open(str(path), 'w') as handle:
         handle.write(text)
@@ -59,9 +66,7 @@ def test_explicit_mod_wsgi_symlink_is_resolved(mod_wsgi_stubs):
 
 def test_explicit_mod_wsgi_missing(tmp_path):
     missing = str(tmp_path / 'mod_wsgi.so')
-    with pytest.raises(PythonHomeError) as error:
-        locate_mod_wsgi(missing)
-    assert str(error.value) == (
+    assert refusal(locate_mod_wsgi, missing) == (
         'mod_wsgi %s does not exist. Set mod_wsgi to the path of mod_wsgi.so, or leave it unset to use '
         'the one of the libapache2-mod-wsgi-py3 package.' % missing)
 
@@ -97,9 +102,7 @@ def test_default_without_usable_load_file(tmp_path, mod_wsgi_stubs, load_text):
 
 def test_not_installed(tmp_path):
     default = str(tmp_path / 'modules' / 'mod_wsgi.so')
-    with pytest.raises(PythonHomeError) as error:
-        locate_mod_wsgi(None, load_file=str(tmp_path / 'wsgi.load'), default=default)
-    assert str(error.value) == (
+    assert refusal(locate_mod_wsgi, None, load_file=str(tmp_path / 'wsgi.load'), default=default) == (
         'mod_wsgi is not installed: %s does not exist. Install the libapache2-mod-wsgi-py3 package '
         '(apt-get install libapache2-mod-wsgi-py3), or set mod_wsgi to the path of mod_wsgi.so.' % default)
 
@@ -120,9 +123,7 @@ def test_mod_wsgi_python_version(mod_wsgi_stubs, key, version):
 
 def test_mod_wsgi_without_libpython():
     ls = os.path.realpath(shutil.which('ls'))
-    with pytest.raises(PythonHomeError) as error:
-        mod_wsgi_python_version(ls)
-    message = str(error.value)
+    message = refusal(mod_wsgi_python_version, ls)
     assert message.startswith('mod_wsgi %s links no libpython (it needs: ' % ls)
     assert 'libc.so.6' in message
     assert message.endswith(
@@ -132,9 +133,7 @@ def test_mod_wsgi_without_libpython():
 
 def test_mod_wsgi_not_elf(tmp_path):
     path = _write(tmp_path / 'mod_wsgi.so', 'not a shared object\n')
-    with pytest.raises(PythonHomeError) as error:
-        mod_wsgi_python_version(path)
-    assert str(error.value) == (
+    assert refusal(mod_wsgi_python_version, path) == (
         'mod_wsgi %s is not a valid ELF shared object: not an ELF file (no ELF magic number at its '
         'start). Point mod_wsgi at the real mod_wsgi.so or reinstall libapache2-mod-wsgi-py3.' % path)
 
@@ -157,9 +156,7 @@ def test_resolve_explicit_interpreter_wins(venv):
 
 def test_virtualenv_missing(tmp_path):
     missing = str(tmp_path / 'venv')
-    with pytest.raises(PythonHomeError) as error:
-        resolve_interpreter(missing, None, '3.6')
-    assert str(error.value) == (
+    assert refusal(resolve_interpreter, missing, None, '3.6') == (
         'virtualenv %s does not exist. Create it with the Python mod_wsgi is built for '
         '(python3.6 -m venv %s) or fix the path.' % (missing, missing))
 
@@ -171,27 +168,21 @@ def test_virtualenv_is_a_file(tmp_path):
 
 
 def test_directory_without_venv_files(tmp_path):
-    with pytest.raises(PythonHomeError) as error:
-        resolve_interpreter(str(tmp_path), None, '3.11')
-    assert str(error.value) == (
+    assert refusal(resolve_interpreter, str(tmp_path), None, '3.11') == (
         '%s is not a virtualenv: it has neither pyvenv.cfg nor bin/python. Create one with: '
         'python3.11 -m venv %s' % (tmp_path, tmp_path))
 
 
 def test_venv_without_interpreter(tmp_path):
     _write(tmp_path / 'pyvenv.cfg', 'home = /usr/bin\n')
-    with pytest.raises(PythonHomeError) as error:
-        resolve_interpreter(str(tmp_path), None, '3.11')
-    assert str(error.value) == (
+    assert refusal(resolve_interpreter, str(tmp_path), None, '3.11') == (
         'virtualenv %s has no bin/python, so it is broken. Remove it and recreate it with: '
         'python3.11 -m venv %s' % (tmp_path, tmp_path))
 
 
 def test_interpreter_missing(tmp_path):
     missing = str(tmp_path / 'python')
-    with pytest.raises(PythonHomeError) as error:
-        resolve_interpreter(None, missing, '3.6')
-    assert str(error.value) == (
+    assert refusal(resolve_interpreter, None, missing, '3.6') == (
         'Python interpreter %s does not exist. Set python to an existing interpreter, usually '
         '<virtualenv>/bin/python.' % missing)
 
@@ -202,9 +193,7 @@ def test_interpreter_not_executable(tmp_path, kind):
         path = str(tmp_path)
     else:
         path = _write(tmp_path / 'python', '#!/bin/sh\n', 0o644)
-    with pytest.raises(PythonHomeError) as error:
-        resolve_interpreter(None, path, '3.6')
-    assert str(error.value) == (
+    assert refusal(resolve_interpreter, None, path, '3.6') == (
         'Python interpreter %s is not an executable file. Point python at an interpreter that the '
         'remote user may execute.' % path)
 
@@ -263,18 +252,14 @@ def test_probe_of_broken_interpreters(tmp_path, run_command, body, expected):
 
 def test_exact_garbage_message(tmp_path, run_command):
     python = _script(tmp_path, 'python', 'echo hello\n')
-    with pytest.raises(PythonHomeError) as error:
-        parse_probe(python, *run_command(probe_command(python)))
-    assert str(error.value) == (
+    assert refusal(parse_probe, python, *run_command(probe_command(python))) == (
         "%s did not answer like a Python interpreter: the probe expected one JSON line, got 'hello\\n'. "
         "Point python at a real Python interpreter." % python)
 
 
 def test_exact_crash_message(tmp_path, run_command):
     python = _script(tmp_path, 'python', 'echo "Fatal Python error: init_fs_encoding" >&2; exit 1\n')
-    with pytest.raises(PythonHomeError) as error:
-        parse_probe(python, *run_command(probe_command(python)))
-    assert str(error.value) == (
+    assert refusal(parse_probe, python, *run_command(probe_command(python))) == (
         'Running %s failed with exit code 1: Fatal Python error: init_fs_encoding. Check that it is a '
         'working Python interpreter (run it by hand) or recreate the virtualenv.' % python)
 
@@ -285,9 +270,7 @@ def test_exact_crash_message(tmp_path, run_command):
 def test_check_virtualenv_refuses_a_system_python(system_python, run_command):
     python = os.path.join(system_python, 'bin', 'python')
     facts = parse_probe(python, *run_command(probe_command(python)))
-    with pytest.raises(PythonHomeError) as error:
-        check_virtualenv(system_python, python, facts, '3.6')
-    assert str(error.value) == (
+    assert refusal(check_virtualenv, system_python, python, facts, '3.6') == (
         '%s is not a virtualenv: %s reports sys.prefix %s, the same as its base prefix, so it is a system '
         'Python. Create a virtualenv with the Python mod_wsgi is built for: python3.6 -m venv %s'
         % (system_python, python, sys.base_prefix, system_python))
@@ -349,9 +332,7 @@ def test_inspect_matching_venv(venv, mod_wsgi_stubs, run_command):
 
 
 def test_inspect_mismatch(venv, mod_wsgi_stubs, run_command):
-    with pytest.raises(PythonHomeError) as error:
-        inspect(venv, None, mod_wsgi_stubs['3.6'], True, run_command)
-    message = str(error.value)
+    message = refusal(inspect, venv, None, mod_wsgi_stubs['3.6'], True, run_command)
     assert 'is Python %s but mod_wsgi %s is built for Python 3.6' % (CURRENT_XYZ, mod_wsgi_stubs['3.6']) in message
     assert 'python3.6 -m venv %s' % venv in message
 
@@ -377,9 +358,7 @@ def test_inspect_not_a_venv(system_python, mod_wsgi_stubs, run_command):
 def test_inspect_interpreter_that_cannot_be_executed(tmp_path, mod_wsgi_stubs, run_command):
     # Executable bit set but neither ELF nor #!: execve fails with ENOEXEC.
     python = _write(tmp_path / 'python', '\0\0\0\0 not a program', 0o755)
-    with pytest.raises(PythonHomeError) as error:
-        inspect(None, python, mod_wsgi_stubs[CURRENT_XY], True, run_command)
-    assert str(error.value) == (
+    assert refusal(inspect, None, python, mod_wsgi_stubs[CURRENT_XY], True, run_command) == (
         'Cannot run %s: Exec format error. Point python at a working Python interpreter.' % python)
 
 
