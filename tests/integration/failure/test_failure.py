@@ -76,7 +76,6 @@ def apache_injection_cases():
     return cases
 
 
-
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "bad_inputs.yml")) as handle:
     BAD_INPUTS = yaml.safe_load(handle)
 CASES = (injection_cases() + apache_injection_cases()

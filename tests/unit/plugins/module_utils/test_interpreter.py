@@ -29,12 +29,12 @@ CURRENT_XY = '%d.%d' % sys.version_info[:2]
 CURRENT_XYZ = '%d.%d.%d' % sys.version_info[:3]
 
 
-
 def refusal(function, *args, **kwargs):
     """The message of the PythonHomeError that function(*args, **kwargs) raises."""
     with pytest.raises(PythonHomeError) as error:
         function(*args, **kwargs)
     return str(error.value)
+
 
 def _write(path, text, mode=0o644):
     with open(str(path), 'w') as handle:
