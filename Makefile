@@ -12,7 +12,7 @@ test:
 	bash tests/testbed/test.sh
 
 # Optional, not a set-up step: throughput and deploy-time benchmarks in fresh containers,
-# written to docs/benchmarks.md and docs/benchmarks.png (see the README's Benchmarks).
+# written to docs/benchmarks.md and docs/benchmarks.png (see docs/performance.md).
 bench:
 	bash bench/run.sh
 
