@@ -126,7 +126,7 @@ def test_script_source_is_not_served(get):
 
 
 def test_performance_defaults_are_in_effect(host, get):
-    # README "Performance defaults": what bench/throughput.sh measured is what runs.
+    # docs/performance.md: what bench/throughput.sh measured is what runs.
     assert "Server MPM:     event" in host.check_output("apache2ctl -V 2>/dev/null")
     site = host.file("/etc/apache2/sites-available/%s.conf" % SITE).content_string
     assert "processes=2 threads=15" in site
