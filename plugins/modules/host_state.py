@@ -130,7 +130,7 @@ groups:
 service:
   description:
     - C(systemd) (whether systemd runs as the init system), C(running) (the systemd unit is active,
-      or without systemd a process of that name runs), C(enabled) (the systemd unit is enabled, or
+      or without systemd a process of that name runs that is not a zombie), C(enabled) (the systemd unit is enabled, or
       without systemd it has start links in runlevels 2 to 5).
   returned: when O(service) is set
   type: dict
@@ -214,11 +214,16 @@ def service_state(module, name):
         return {'systemd': True, 'running': active.strip() == 'active', 'enabled': enabled.strip() == 'enabled'}
     running = False
     for pid in os.listdir('/proc'):
+        # "pid (comm) state ...": a zombie (state Z) has exited; under a PID 1 that reaps
+        # nothing (`docker run IMAGE sleep infinity`) it stays in the table for good.
         try:
-            with open(os.path.join('/proc', pid, 'comm'), 'rb') as handle:
-                running = handle.read().strip() == name.encode('utf-8')
+            with open(os.path.join('/proc', pid, 'stat'), 'rb') as handle:
+                stat = handle.read()
         except (IOError, OSError):
             continue
+        comm_end = stat.rfind(b')')
+        comm = stat[stat.find(b'(') + 1:comm_end]
+        running = comm == name.encode('utf-8') and stat[comm_end + 2:comm_end + 3] != b'Z'
         if running:
             break
     enabled = all(glob.glob('/etc/rc%d.d/S[0-9][0-9]%s' % (level, name)) for level in (2, 3, 4, 5))

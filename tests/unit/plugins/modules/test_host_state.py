@@ -13,6 +13,7 @@ import hashlib
 import os
 import pwd
 import subprocess
+import time
 
 import pytest
 
@@ -133,6 +134,14 @@ def test_service_without_systemd_is_a_running_process_and_rc_links(run_module, t
         assert run_module({'service': name})['service'] == {'systemd': False, 'running': True, 'enabled': True}
         os.remove(links[-1])
         assert run_module({'service': name})['service']['enabled'] is False
+        # Exited but not reaped yet: a zombie, which a non-reaping PID 1 keeps for good.
+        process.kill()
+        for dummy in range(50):
+            with open('/proc/%d/stat' % process.pid) as handle:
+                if handle.read().rsplit(')', 1)[1].split()[0] == 'Z':
+                    break
+            time.sleep(0.1)
+        assert run_module({'service': name})['service']['running'] is False
     finally:
         process.kill()
         process.wait()
