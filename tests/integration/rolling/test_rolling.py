@@ -26,8 +26,13 @@ REQUESTS = 6
 
 def deploy(tmp_path, script, body):
     """rolling.yml over the whole group with this release; returns (rc, output without colours)."""
+    return deploy_vars(tmp_path, {"wsgi_app_script_content": script, "wsgi_app_health_check_body": body})
+
+
+def deploy_vars(tmp_path, variables):
+    """rolling.yml over the whole group with these variables; returns (rc, output without colours)."""
     release = tmp_path / "release.yml"
-    release.write_text(yaml.safe_dump({"wsgi_app_script_content": script, "wsgi_app_health_check_body": body}))
+    release.write_text(yaml.safe_dump(variables))
     rc, output = ansible_playbook(ROLLING, "--extra-vars", "@%s" % release)
     # molecule sets ANSIBLE_FORCE_COLOR, which the result lines parsed below must not carry.
     return rc, re.sub(r"\x1b\[[0-9;]*m", "", output)
@@ -47,10 +52,11 @@ def script_state(host):
 
 
 def batches(output, task="modwsgi.deploy.wsgi_app : Install the WSGI script"):
-    """The hosts each run of a task reported on, in order: one list per batch."""
+    """The hosts each run of a task (its name, or the start of it) reported on, in order:
+    one list per batch."""
     chunks = output.split("TASK [")[1:]
     return [re.findall(r"^(?:ok|changed): \[([^\]]+)\]", chunk, re.M)
-            for chunk in chunks if chunk.startswith(task + "]")]
+            for chunk in chunks if chunk.split("]")[0].startswith(task)]
 
 
 def recap(output):
