@@ -16,7 +16,8 @@ For each role under roles/ (each its own test id):
 
 Entry points other than ``main`` (such as ``reload`` of the apache role, whose
 ``apache_reload_kind`` the handlers pass) are documentation only: their options need a
-description and a type and count as documented, but need no default.
+description and a type and count as documented, but need no default; a default they do show
+(``rollback`` of wsgi_app repeats those of the variables it reads) must be the one of defaults/main.yml.
 
 The checks build lists of problems, so one run reports every mismatch at once; the tests at
 the end run them on a deliberately broken role to prove each one bites.
@@ -119,8 +120,9 @@ class Role(object):
 
     def references(self):
         """{variable: ['file:line', ...]} for every prefixed name in tasks/*.yml, handlers/*.yml, templates/*.j2
-        and vars/*.yml; a role's name in a FQCN (modwsgi.deploy.apache_control) is not a variable."""
-        pattern = re.compile(r'(?<![.\w])%s[a-z0-9_]+\b' % re.escape(self.prefix))
+        and vars/*.yml; a role's name in a FQCN (modwsgi.deploy.apache_control) is not a variable, nor is a stem
+        ending in "_" (a comment's "the wsgi_app_venv_* variables")."""
+        pattern = re.compile(r'(?<![.\w])%s[a-z0-9_]*[a-z0-9]\b' % re.escape(self.prefix))
         found = {}
         for path in self.task_files() + self.template_files() + self.vars_files():
             with open(path) as handle:
@@ -220,6 +222,17 @@ def check_spec_defaults_equal_defaults(role):
                 'the same value and type.'
                 % (_rel(role.spec_file), name, _show(option['default']), type(option['default']).__name__,
                    _rel(role.defaults_file), name, _show(value), type(value).__name__))
+    # The role's defaults apply to every entry point, so another entry point's documented default must agree.
+    for entry_point in sorted(set(role.entry_points) - {MAIN}):
+        options = role.entry_points[entry_point]
+        for name in sorted(set(role.defaults) & set(options)):
+            option = options[name]
+            if 'default' in option and not _same(option['default'], role.defaults[name]):
+                problems.append(
+                    '%s: option %s of argument_specs.%s has default: %s but %s sets %s: %s: make them the same, '
+                    'or drop the default there.'
+                    % (_rel(role.spec_file), name, entry_point, _show(option['default']), _rel(role.defaults_file),
+                       name, _show(role.defaults[name])))
     return problems
 
 
@@ -413,6 +426,10 @@ argument_specs:
       demo_kind:
         type: str
         required: true
+      demo_port:
+        type: int
+        default: 81
+        description: Port, with another default than defaults/main.yml's.
 """
 
 BROKEN_TASKS = """\
@@ -426,6 +443,7 @@ BROKEN_TASKS = """\
 - name: Facts
   ansible.builtin.set_fact:
     demo_fact: 1
+# Not a variable: the demo_stem_* variables, a family named in prose.
 """
 
 BROKEN_TEMPLATE = "{% for demo_item in demo_names %}{{ demo_item }} {{ demo_fact }} {{ unprefixed }}{% endfor %}\n"
@@ -460,7 +478,8 @@ def test_check_default_values(broken_role):
     assert "option demo_port of argument_specs.main has default: '80' (str)" in text
     assert 'option demo_flag of argument_specs.main has default: 1 (int)' in text  # 1 is not true
     assert 'option demo_names of argument_specs.main has default: [1]' in text
-    assert len(problems) == 3
+    assert 'option demo_port of argument_specs.other has default: 81 but' in text
+    assert len(problems) == 4
 
 
 def test_check_description_and_type(broken_role):

@@ -37,9 +37,15 @@ NOT_WRITTEN_TO_APACHE = {
     'wsgi_app_script_src': 'a file on the controller; checked to exist',
     'wsgi_app_script_content': "the application's own code, written as the WSGI script",
     'wsgi_app_health_check_body': 'a regular expression the health check matches',
+    'wsgi_app_source': 'controller paths and a repository the target clones; preflight.yml checks each key '
+                       '(repo a word, version a git_version, strip_components a whole number)',
+    'wsgi_app_release_requirements': 'a file inside the release for pip; checked to be a relative path without ".."',
+    'wsgi_app_release_wheels': 'a directory on the controller; checked to exist',
+    'wsgi_app_release_commands': 'argument lists run without a shell; checked to be lists of strings',
+    'wsgi_app_after_switch_commands': 'argument lists run without a shell; checked to be lists of strings',
 }
 # Options of free-form type checked by their own loop in tasks/preflight.yml.
-CHECKED_ONE_BY_ONE = {'wsgi_app_aliases', 'wsgi_app_daemon_options', 'wsgi_app_environment'}
+CHECKED_ONE_BY_ONE = {'wsgi_app_aliases', 'wsgi_app_daemon_options', 'wsgi_app_environment', 'wsgi_app_shared_paths'}
 
 
 def test_every_free_form_option_has_a_kind_or_a_reason():
@@ -87,6 +93,7 @@ GOOD = {
     'log_level': ['info', 'warn wsgi:info', 'trace8', 'ssl:debug core:trace3'],
     'environment_name': ['DJANGO_SETTINGS_MODULE', '_X1'],
     'whole_number': ['0', '60'],
+    'git_version': ['main', 'v1.2.3', 'release/2.0', 'HEAD', 'a' * 40],
 }
 BAD = {
     'name': ['', '../etc', 'my app', '-x'],
@@ -104,6 +111,8 @@ BAD = {
     'log_level': ['verbose', 'info  wsgi:info', 'info,warn'],
     'environment_name': ['1X', 'A-B', 'A B'],
     'whole_number': ['-1', '1.5', ' 60'],
+    # What git would read as an option, ref names git refuses, revision expressions.
+    'git_version': ['--upload-pack=x', '-x', '', 'main.', 'release/', 'two words', 'HEAD~1', 'main:x'],
 }
 
 
