@@ -1,15 +1,19 @@
-"""Settings of the Django project the django molecule scenario serves through
+"""Settings of the Django project the django molecule scenario releases through
 modwsgi.deploy.wsgi_app. Works with Django 3.2 (Python 3.6) and 4.2 (Python 3.8+).
 
-The code lives in /srv/mysite/code and belongs to root; the daemon user may write only
-MEDIA_ROOT and the directory of the SQLite database.
+Each release is a directory of its own (/srv/mysite/releases/<id>, served through the
+"current" link) and belongs to root. The daemon user may write only MEDIA_ROOT and the
+directory of the SQLite database, which outlive releases: "media" and "data" in a
+release are links to /srv/mysite/shared (wsgi_app_shared_paths).
 """
 import os
 
-SITE_ROOT = "/srv/mysite"
+# The release this file belongs to: collectstatic, run in a new release before the
+# switch, fills that release's STATIC_ROOT, not the one serving.
+BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Set in os.environ by the WSGI script (wsgi_app_environment) and by the playbook for
-# manage.py: no secret in the code.
+# Set in os.environ by the WSGI script and, for manage.py, by the role's release commands
+# (both from wsgi_app_environment): no secret in the code.
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 DEBUG = False
 ALLOWED_HOSTS = ["mysite.test", "www.mysite.test", "localhost", "127.0.0.1"]
@@ -21,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "notes",
 ]
 
 MIDDLEWARE = [
@@ -59,7 +64,7 @@ TEMPLATES = [
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.path.join(SITE_ROOT, "data", "db.sqlite3"),
+        "NAME": os.path.join(BASE_DIR, "data", "db.sqlite3"),
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
@@ -69,11 +74,12 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Apache serves both itself (wsgi_app_aliases); Django only builds the URLs.
+# Apache serves both itself (wsgi_app_aliases); Django only builds the URLs. The static
+# files are collected into each release, so a rollback serves the old release's own.
 STATIC_URL = "/static/"
-STATIC_ROOT = os.path.join(SITE_ROOT, "static")
+STATIC_ROOT = os.path.join(BASE_DIR, "static")
 MEDIA_URL = "/media/"
-MEDIA_ROOT = os.path.join(SITE_ROOT, "media")
+MEDIA_ROOT = os.path.join(BASE_DIR, "media")
 
 # Errors go to stderr, which mod_wsgi writes to the VirtualHost's ErrorLog.
 LOGGING = {

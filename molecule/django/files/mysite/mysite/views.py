@@ -9,11 +9,16 @@ import django
 from django.conf import settings
 from django.http import JsonResponse
 
+# Where the "current" link led when this process imported the project: the release
+# (code and venv) it runs, even after the link has moved on.
+LOADED_FROM = {"code": os.path.realpath(settings.BASE_DIR), "prefix": os.path.realpath(sys.prefix)}
+
 
 def report(request):
     application_group = request.META.get("mod_wsgi.application_group")
     return JsonResponse({
         "prefix": sys.prefix,
+        "loaded_from": LOADED_FROM,
         "python_version": "%d.%d.%d" % sys.version_info[:3],
         "django_version": django.get_version(),
         "django_file": django.__file__,
