@@ -2,10 +2,11 @@
 broken one (it switches, then fails its health check) puts the canary's "current" link
 back on the previous release, and the other hosts never leave it."""
 import pytest
-import yaml
 
 from conftest import http_get
-from test_rolling import batches, deploy_vars, fleet, name, recap  # noqa: F401 (fleet: a fixture)
+from test_rolling import batches, deploy_vars, name, recap
+# The same fleet fixture: pytest finds it by its name in this module.
+from test_rolling import fleet  # noqa: F401  pylint: disable=unused-import
 
 ROOT = "/srv/relapp"
 APPLICATION = '''
