@@ -55,8 +55,10 @@ def batches(output, task="modwsgi.deploy.wsgi_app : Install the WSGI script"):
     """The hosts each run of a task (its name, or the start of it) reported on, in order:
     one list per batch."""
     chunks = output.split("TASK [")[1:]
-    return [re.findall(r"^(?:ok|changed): \[([^\]]+)\]", chunk, re.M)
-            for chunk in chunks if chunk.split("]")[0].startswith(task)]
+    ran = [re.findall(r"^(?:ok|changed): \[([^\]]+)\]", chunk, re.M)
+           for chunk in chunks if chunk.split("]")[0].startswith(task)]
+    # A task of the same name that every host skipped (the release build's script) is no batch.
+    return [hosts for hosts in ran if hosts]
 
 
 def recap(output):
