@@ -392,3 +392,19 @@ def test_pruning_keeps_the_newest_the_current_and_the_previous(host, archive_dep
     assert link(host, ROOT + "/previous") == "releases/" + previous
     assert set(releases(host)) == set(newest) | {archive, previous}
     assert len(releases(host)) < len(before)
+
+
+def test_absent_leaves_the_releases_and_the_same_version_serves_again(host, archive_deploys, tmp_path):
+    """state absent takes the site and the account away, not wsgi_app_root: the current
+    release stays complete, so deploying its version again serves it at once."""
+    source, archive = archive_deploys[:2]
+    assert link(host, ROOT + "/current") == "releases/" + archive
+    rc, output = deploy(host, tmp_path, source, wsgi_app_state="absent")
+    assert rc == 0, output
+    assert not host.file("/etc/apache2/sites-enabled/shop.conf").exists and not host.user("shop").exists
+    assert host.file("%s/releases/%s/shop.wsgi" % (ROOT, archive)).exists
+    assert host.file(ROOT + "/shared/data").is_directory
+
+    rc, output = deploy(host, tmp_path, source)
+    assert rc == 0, output
+    assert shop(host)["release"] == archive
