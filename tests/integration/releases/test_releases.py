@@ -127,10 +127,13 @@ def tree(host):
     return host.check_output("find %s -printf '%%p %%y %%l %%m %%u %%g %%s %%T@\\n' | sort | md5sum", ROOT)
 
 
-def load_figures(host, what, counts):
-    # Quoted by the closing note of the scenario: keep the format.
+def load_figures(host, what, counts, record_property):
+    """ab's counts, printed (pytest -s shows them; keep the format, notes quote it) and in
+    the JUnit report, like the default scenario's rotation figures."""
     print("RELEASE-LOAD %s %s complete=%d failed=%d non_2xx=%d switched_at=%s"
           % (what, name(host), counts["complete"], counts["failed"], counts["non_2xx"], counts["switched_at"]))
+    for key, value in counts.items():
+        record_property("%s_%s" % (what, key), value)
 
 
 def test_directory_release_runs_in_its_own_venv(host):
@@ -291,9 +294,9 @@ def under_load(host, action, seconds):
     return counts, 0 < switched < seconds
 
 
-def test_switch_under_load_fails_no_request(host, git_repository, git_v2_under_load):
+def test_switch_under_load_fails_no_request(host, git_repository, git_v2_under_load, record_property):
     result, counts, within_load, dummy, dummy = git_v2_under_load
-    load_figures(host, "switch", counts)
+    load_figures(host, "switch", counts, record_property)
     assert result["rc"] == 0, result["output"]
     assert within_load, "the switch came after ab had finished; raise SWITCH_LOAD_SECONDS"
     assert link(host, ROOT + "/current") == "releases/" + git_repository["v2"][:12]
@@ -310,7 +313,7 @@ def test_current_is_never_missing_during_the_switch(host, git_v2_under_load):
     assert checks > 1000 and missing == 0, (checks, missing)
 
 
-def test_rollback_under_load_returns_to_the_previous_release(host, git_repository, git_v2_under_load):
+def test_rollback_under_load_returns_to_the_previous_release(host, git_repository, git_v2_under_load, record_property):
     v1, v2 = git_repository["v1"][:12], git_repository["v2"][:12]
     assert link(host, ROOT + "/current") == "releases/" + v2
     result = {}
@@ -318,7 +321,7 @@ def test_rollback_under_load_returns_to_the_previous_release(host, git_repositor
     def rollback():
         result["rc"], result["output"] = ansible_playbook(ROLLBACK, "--limit", name(host), "-e", "@" + SHOP_VARS)
     counts, within_load = under_load(host, rollback, ROLLBACK_LOAD_SECONDS)
-    load_figures(host, "rollback", counts)
+    load_figures(host, "rollback", counts, record_property)
     assert result["rc"] == 0, result["output"]
     assert within_load, "the rollback came after ab had finished; raise ROLLBACK_LOAD_SECONDS"
     assert link(host, ROOT + "/current") == "releases/" + v1
