@@ -107,7 +107,20 @@ def data_directory(host):
     assert host.check_output("ls -A /srv/data") == "records.txt"
 
 
-def test_every_bad_input_is_refused_before_anything_changes(host, tmp_path, data_directory, untouched):
+@pytest.fixture(scope="module")
+def empty_git_repository(host):
+    """A bare git repository without a branch or tag, for bad_inputs.yml's unresolvable git
+    version. The role installs git before it asks the repository (with its recommended
+    openssh-client, which adds a group): installed here already, that is no change."""
+    path = "/tmp/modwsgi-empty.git"
+    host.check_output("DEBIAN_FRONTEND=noninteractive apt-get install -y -q git > /dev/null")
+    host.check_output("rm -rf %s && git init -q --bare %s", path, path)
+    yield path
+    host.check_output("rm -rf %s", path)
+
+
+def test_every_bad_input_is_refused_before_anything_changes(host, tmp_path, data_directory, empty_git_repository,
+                                                            untouched):
     refused = refusals(host, [(case_id, role, variables) for case_id, role, variables, dummy in CASES], tmp_path)
     problems = []
     for case_id, dummy, dummy, message in CASES:
