@@ -194,11 +194,17 @@ def test_release_layout(host, archive_deploys):
         assert host.run("runuser -u shop -- test -w %s/shop.wsgi", path).rc == 1
         assert host.file(path + "/.venv/bin/python").exists
         assert host.file(path + "/data").linked_to == ROOT + "/shared/data"
+        assert host.file(path + "/shop.ini").linked_to == ROOT + "/shared/shop.ini"
     # Only the shared directory is writable by the daemon user; shared/ itself is root's.
     assert host.file(ROOT + "/shared").user == "root"
     assert host.file(ROOT + "/shared/data").user == "shop"
     assert host.run("runuser -u shop -- test -w %s/shared/data", ROOT).rc == 0
     assert host.run("runuser -u shop -- test -w %s/shared", ROOT).rc == 1
+    settings = host.file(ROOT + "/shared/shop.ini")
+    assert (settings.is_file, settings.user, settings.group, settings.mode) == (True, "root", "shop", 0o640)
+    assert host.run("runuser -u shop -- test -r %s/current/shop.ini", ROOT).rc == 0
+    assert host.run("runuser -u shop -- test -w %s/current/shop.ini", ROOT).rc == 1
+    assert host.run("runuser -u www-data -- test -r %s/current/shop.ini", ROOT).rc == 1
     site = host.file("/etc/apache2/sites-available/shop.conf").content_string
     assert 'python-home="%s/current/.venv"' % ROOT in site
     assert '"%s/current/shop.wsgi"' % ROOT in site
