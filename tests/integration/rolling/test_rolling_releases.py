@@ -4,19 +4,12 @@ back on the previous release, and the other hosts never leave it."""
 import pytest
 
 from conftest import http_get
-from test_rolling import batches, deploy_vars, name, recap
+from test_rolling import APPLICATION, REQUESTS, batches, deploy_vars, name, recap
 # The same fleet fixture: pytest finds it by its name in this module.
 from test_rolling import fleet  # noqa: F401  pylint: disable=unused-import
 
 ROOT = "/srv/relapp"
-APPLICATION = '''
-def application(environ, start_response):
-    body = b"%s"
-    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
-    return [body]
-'''
 BROKEN = 'raise RuntimeError("release r3 is broken")\n'
-REQUESTS = 6
 
 
 def release(tmp_path, body, broken=False):
