@@ -142,7 +142,8 @@ def check_virtualenv(virtualenv, python, facts, wsgi_version):
         % (virtualenv, python, facts['prefix'], _venv_hint(virtualenv, wsgi_version)))
 
 
-def _load_module_path(load_file):
+def load_module_path(load_file=WSGI_LOAD_FILE):
+    """The module file named by the LoadModule line of load_file, or None."""
     try:
         with open(load_file) as handle:
             match = _LOAD_MODULE.search(handle.read())
@@ -167,7 +168,7 @@ def locate_mod_wsgi(mod_wsgi, load_file=WSGI_LOAD_FILE, default=MOD_WSGI_DEFAULT
                 "mod_wsgi %s does not exist. Set mod_wsgi to the path of mod_wsgi.so, or leave it "
                 "unset to use the one of the %s package." % (mod_wsgi, MOD_WSGI_PACKAGE))
         return os.path.realpath(mod_wsgi)
-    path = _load_module_path(load_file) or default
+    path = load_module_path(load_file) or default
     if not os.path.exists(path):
         raise PythonHomeError(
             "mod_wsgi is not installed: %s does not exist. Install the %s package "

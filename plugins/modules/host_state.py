@@ -61,6 +61,14 @@ options:
     description:
       - Name of a service (and of its processes) whose state is wanted.
     type: str
+  mod_wsgi:
+    description:
+      - Describe the mod_wsgi that Apache loads, found through the C(LoadModule) line of
+        C(/etc/apache2/mods-available/wsgi.load), whether the distribution's package or a build from PyPI
+        (M(modwsgi.deploy.mod_wsgi_build)).
+    type: bool
+    default: false
+    version_added: 2.1.0
   search_pattern:
     description:
       - Python regular expression matched against every line of the files under O(search_in).
@@ -134,6 +142,16 @@ service:
       without systemd it has start links in runlevels 2 to 5).
   returned: when O(service) is set
   type: dict
+mod_wsgi:
+  description:
+    - C(module), the file C(wsgi.load) loads (null without a C(LoadModule) line); C(exists), whether that file
+      exists; C(version), mod_wsgi's release (the package's upstream version, or the one pip recorded beside
+      the module); C(python_version), X.Y of the libpython it links; C(source), C(package) or C(pip).
+  returned: when O(mod_wsgi) is true
+  type: dict
+  version_added: 2.1.0
+  sample: {"module": "/usr/lib/apache2/modules/mod_wsgi.so", "exists": true, "version": "4.9.4",
+           "python_version": "3.11", "source": "package"}
 found:
   description: Files under O(search_in) with a line matching O(search_pattern), sorted.
   returned: always
@@ -157,6 +175,8 @@ import re
 import stat
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.modwsgi.deploy.plugins.module_utils.interpreter import MOD_WSGI_PACKAGE, WSGI_LOAD_FILE
+from ansible_collections.modwsgi.deploy.plugins.module_utils.mod_wsgi_build import loaded_mod_wsgi
 
 
 def describe(path):
@@ -290,6 +310,7 @@ def main():
             users=dict(type='list', elements='str', default=[]),
             groups=dict(type='list', elements='str', default=[]),
             service=dict(type='str'),
+            mod_wsgi=dict(type='bool', default=False),
             search_pattern=dict(type='str'),
             search_in=dict(type='list', elements='path', default=[]),
         ),
@@ -320,6 +341,9 @@ def main():
     )
     if params['service']:
         result['service'] = service_state(module, params['service'])
+    if params['mod_wsgi']:
+        package = package_versions(module, [MOD_WSGI_PACKAGE])[MOD_WSGI_PACKAGE]
+        result['mod_wsgi'] = loaded_mod_wsgi(WSGI_LOAD_FILE, package)
     module.exit_json(**result)
 
 

@@ -64,8 +64,13 @@ def free_form(options):
 
 
 def test_every_free_form_apache_option_is_checked():
-    # apache_packages go to apt, each checked to be a package name.
-    assert free_form(APACHE_OPTIONS) == set(APACHE_VARS['apache_directive_values']) | {'apache_packages'}
+    # The package lists go to apt, each entry checked to be a package name; the mod_wsgi build's
+    # options go to modules as arguments, each checked by preflight.yml (paths, a release number,
+    # a URL) or used only on the controller (the download directory).
+    assert free_form(APACHE_OPTIONS) == set(APACHE_VARS['apache_directive_values']) | {
+        'apache_packages', 'apache_mod_wsgi_build_packages', 'apache_mod_wsgi_python_packages',
+        'apache_mod_wsgi_python', 'apache_mod_wsgi_pip_dir', 'apache_mod_wsgi_version',
+        'apache_mod_wsgi_index_url', 'apache_mod_wsgi_download_dir'}
     unsafe = re.compile(APACHE_VARS['apache_unsafe_in_directive'])
     for suffix in HOSTILE_SUFFIXES + [' ']:
         assert unsafe.search('localhost' + suffix), repr(suffix)
