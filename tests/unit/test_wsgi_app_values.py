@@ -137,3 +137,38 @@ def test_kind_refuses_bad_values_and_anything_that_ends_a_directive(kind):
     for good in GOOD[kind]:
         for suffix in HOSTILE_SUFFIXES:
             assert not pattern.match(good + suffix), repr(good + suffix)
+
+
+DAEMON_OPTIONS_DOC = os.path.join(REPO_ROOT, 'docs', 'daemon-options.md')
+
+
+def test_the_daemon_options_document_shows_the_roles_table():
+    with open(DAEMON_OPTIONS_DOC) as handle:
+        text = handle.read()
+    kinds = VARS['wsgi_app_daemon_option_kinds']
+    for option, entry in VARS['wsgi_app_daemon_option_table'].items():
+        since = entry.get('since', '4.5.17 (every supported release)')
+        assert '| `%s` | %s | %s |' % (option, since, kinds[entry['kind']]['means']) in text, option
+    for option in list(VARS['wsgi_app_daemon_options_written']) + list(VARS['wsgi_app_daemon_options_refused']):
+        assert '| `%s` |' % option in text, option
+
+
+def test_daemon_option_kinds_take_what_mod_wsgi_takes_and_no_more():
+    # Values mod_wsgi's parser reads as something else than they say ("512M" is 512 bytes)
+    # or refuses must not pass; the limits of its checks must.
+    kinds = dict((name, re.compile(kind['pattern'])) for name, kind in VARS['wsgi_app_daemon_option_kinds'].items())
+    good = {'seconds': ['0', '60', '999999999'], 'bytes_0_or_512': ['0', '512', '4096'],
+            'bytes_0_or_8192': ['0', '8192', '32768'], 'bytes_0_or_65536': ['0', '65536', '131072'],
+            'bytes': ['0', '536870912'], 'nice': ['-20', '0', '19', '-5'], 'umask': ['0022', '027', '7'],
+            'on_off': ['On', 'off'], 'fraction_of_seconds': ['0.005', '1', '.5'], 'bytes_at_least_1': ['1']}
+    bad = {'seconds': ['-1', '1.5', '30s', '1000000000', ' 60', '60\n'], 'bytes_0_or_512': ['511', '1'],
+           'bytes_0_or_8192': ['8191', '4096'], 'bytes_0_or_65536': ['65535', '8192'],
+           'bytes': ['512M', '-1'], 'nice': ['20', '-21', '30'], 'umask': ['8', '0o22', '00022'],
+           'on_off': ['yes', 'true', '1'], 'fraction_of_seconds': ['0', '0.0', '-1', '1e-3', 'nan'],
+           'bytes_at_least_1': ['0']}
+    for kind, values in good.items():
+        for value in values:
+            assert kinds[kind].match(value), (kind, value)
+    for kind, values in bad.items():
+        for value in values:
+            assert not kinds[kind].match(value), (kind, value)
