@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from conftest import apache_files, http_get, role_playbook, run_playbook
+
 # What each target builds (molecule/mod_wsgi_pip/vars/cases.yml): Python X.Y and the newest
 # mod_wsgi release for it.
 EXPECTED = {
@@ -26,6 +28,10 @@ def loaded_module(host):
     maps = host.check_output("grep -o '/[^ ]*mod_wsgi[^ ]*[.]so[^ ]*' /proc/%s/maps | sort -u", pid)
     assert len(maps.split()) == 1, maps
     return maps.strip()
+
+
+def probe_answer_release(host):
+    return json.loads(http_get(host, "/", host_header="probe.test").body)["mod_wsgi"]
 
 
 def probe(get):
@@ -92,3 +98,19 @@ def test_host_state_describes_the_loaded_mod_wsgi(host, expected):
     result = host.ansible("modwsgi.deploy.host_state", "mod_wsgi=true", check=True)
     assert result["mod_wsgi"] == {"module": loaded_module(host), "exists": True, "version": expected["mod_wsgi"],
                                   "python_version": expected["python"], "source": "pip"}
+
+
+def test_check_mode_names_a_rebuild_and_changes_nothing(host, tmp_path, expected):
+    other_release = "4.9.4" if expected["python"] == "3.8" else "5.0.2"
+    playbook = role_playbook("apache", {
+        "apache_mod_wsgi_source": "pip", "apache_mod_wsgi_python": "/usr/bin/python" + expected["python"],
+        "apache_mod_wsgi_download": expected["download"], "apache_mod_wsgi_version": other_release})
+    marker = host.file(BUILD_VENV + "/.modwsgi-deploy-build").mtime
+    before = apache_files(host)
+    rc, output = run_playbook(host, playbook, tmp_path, "--check", "--diff")
+    assert rc == 0, output
+    build = output[output.index("TASK [modwsgi.deploy.apache : Build mod_wsgi for"):]
+    assert build.split("TASK [")[1].count("changed: [") == 1, build[:600]
+    assert host.file(BUILD_VENV + "/.modwsgi-deploy-build").mtime == marker
+    assert apache_files(host) == before
+    assert probe_answer_release(host) == expected["mod_wsgi"]
