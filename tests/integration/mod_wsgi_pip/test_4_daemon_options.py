@@ -38,6 +38,6 @@ def test_options_are_checked_against_the_loaded_release(host, get, tmp_path):
         assert response.status == 200 and json.loads(response.body)["mod_wsgi"] == release
     else:
         assert rc != 0
-        assert ("wsgi_app_daemon_options: switch-interval needs mod_wsgi 6.0.0 or later, and this host's is %s"
+        assert ("wsgi_app_daemon_options: switch-interval needs mod_wsgi 6.0.0 or later, this host's is %s"
                 % release) in output
         assert apache_files(host) == before
