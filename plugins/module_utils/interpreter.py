@@ -206,8 +206,9 @@ def check_compatibility(python, facts, mod_wsgi, wsgi_version, virtualenv, requi
         raise PythonHomeError(
             "Python version mismatch: %s is Python %s but mod_wsgi %s is built for Python %s, and "
             "Apache's Python processes would die at start (\"No module named 'encodings'\"). Install "
-            "python%s and recreate the virtualenv with it (remove it, then: %s), or install a mod_wsgi "
-            "built for Python %s. Set require_match to false to only report the mismatch."
+            "python%s and recreate the virtualenv with it (remove it, then: %s), or build mod_wsgi for "
+            "Python %s (modwsgi.deploy.apache with apache_mod_wsgi_source: pip). Set require_match to "
+            "false to only report the mismatch."
             % (python, facts['python_version'], mod_wsgi, wsgi_version, wsgi_version,
                _venv_hint(_venv_target(virtualenv, facts), wsgi_version), python_short))
     return False

@@ -306,7 +306,7 @@ def test_mismatch_message():
         "Python version mismatch: /srv/app/venv/bin/python is Python 3.11.2 but mod_wsgi "
         "/usr/lib/apache2/modules/mod_wsgi.so is built for Python 3.6, and Apache's Python processes would "
         "die at start (\"No module named 'encodings'\"). Install python3.6 and recreate the virtualenv with "
-        "it (remove it, then: python3.6 -m venv /srv/app/venv), or install a mod_wsgi built for Python 3.11. "
+        "it (remove it, then: python3.6 -m venv /srv/app/venv), or build mod_wsgi for Python 3.11 (modwsgi.deploy.apache with apache_mod_wsgi_source: pip). "
         "Set require_match to false to only report the mismatch.")
 
 

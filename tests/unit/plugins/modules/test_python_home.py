@@ -72,8 +72,8 @@ def test_mismatch_fails(run_module, venv, mod_wsgi_stubs):
     assert msg == (
         "Python version mismatch: {venv}/bin/python is Python {pv} but mod_wsgi {so} is built for Python 3.6, "
         "and Apache's Python processes would die at start (\"No module named 'encodings'\"). Install python3.6 "
-        "and recreate the virtualenv with it (remove it, then: python3.6 -m venv {venv}), or install a mod_wsgi "
-        "built for Python {xy}. Set require_match to false to only report the mismatch."
+        "and recreate the virtualenv with it (remove it, then: python3.6 -m venv {venv}), or build mod_wsgi "
+        "for Python {xy} (modwsgi.deploy.apache with apache_mod_wsgi_source: pip). Set require_match to false to only report the mismatch."
     ).format(venv=venv, pv=python_version, so=mod_wsgi_stubs['3.6'], xy=CURRENT_XY)
 
 
