@@ -67,6 +67,9 @@ def wanted_version(requested, python_version):
     requested, when given, is checked against the Python each release line needs.
     """
     python_text = '%d.%d' % python_version
+    # First, so that a pinned release does not lift the 3.6 floor (a pin for Python 2.7 would
+    # otherwise only fail at `python -m venv`, which 2.7 lacks).
+    newest = newest_for(python_version)
     if requested:
         if not _VERSION.match(requested):
             raise BuildError(
@@ -76,10 +79,9 @@ def wanted_version(requested, python_version):
                 raise BuildError(
                     "mod_wsgi %s needs Python %d.%d or later, and the interpreter is Python %s. Use "
                     "mod_wsgi %s (the newest release for Python %s), or leave the version unset."
-                    % (requested, floor[0], floor[1], python_text,
-                       newest_for(python_version), python_text))
+                    % (requested, floor[0], floor[1], python_text, newest, python_text))
         return requested
-    return newest_for(python_version)
+    return newest
 
 
 def newest_for(python_version):

@@ -9,11 +9,14 @@ __metaclass__ = type
 
 import atexit
 import importlib
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import sysconfig
+import tarfile
 import tempfile
 
 import pytest
@@ -151,3 +154,129 @@ def run_plugin_module(tmp_path, collections_root):
         assert 'Traceback' not in out + err, out + err
         return proc.returncode, json.loads(out)
     return run
+
+
+@pytest.fixture(scope='session')
+def base_python():
+    """The interpreter of the Python installation the tests run on, never a venv's: the one
+    mod_wsgi_build accepts as its python."""
+    python = getattr(sys, '_base_executable', None) or os.path.join(sys.base_prefix, 'bin', 'python' + CURRENT_XY)
+    rc, out, err = _run([python, '-c', 'import sys; print(sys.prefix == sys.base_prefix)'])
+    assert (rc, out) == (0, 'True\n'), '%s is not a base interpreter: %s%s' % (python, out, err)
+    return python
+
+
+# setup.py of the stand-in mod_wsgi source distributions. Without the wheel package (and before
+# setuptools 70.1, which took bdist_wheel in), setuptools cannot make the wheel pip installs, so
+# the sdist brings a small bdist_wheel of its own; with them, the real one builds it.
+_SDIST_SETUP_PY = '''
+import base64
+import hashlib
+import os
+import shutil
+import zipfile
+
+from setuptools import Command, setup
+
+NAME = 'mod_wsgi'
+
+
+class minimal_bdist_wheel(Command):
+    description = 'pure wheel of the build_py output'
+    user_options = [('dist-dir=', 'd', 'directory to put the wheel in')]
+
+    def initialize_options(self):
+        self.dist_dir = None
+
+    def finalize_options(self):
+        self.dist_dir = self.dist_dir or 'dist'
+
+    def egg2dist(self, egg_info, dist_info):
+        if not os.path.isdir(dist_info):
+            os.makedirs(dist_info)
+        shutil.copy(os.path.join(egg_info, 'PKG-INFO'), os.path.join(dist_info, 'METADATA'))
+
+    def run(self):
+        self.run_command('build_py')
+        self.run_command('egg_info')
+        build_lib = self.get_finalized_command('build_py').build_lib
+        egg_info = self.get_finalized_command('egg_info').egg_info
+        dist_info = '%s-%s.dist-info' % (NAME, VERSION)
+        entries = []
+        for root, _, files in os.walk(build_lib):
+            for name in files:
+                with open(os.path.join(root, name), 'rb') as handle:
+                    entries.append((os.path.relpath(os.path.join(root, name), build_lib), handle.read()))
+        with open(os.path.join(egg_info, 'PKG-INFO'), 'rb') as handle:
+            entries.append((dist_info + '/METADATA', handle.read()))
+        entries.append((dist_info + '/WHEEL',
+                        b'Wheel-Version: 1.0\\nGenerator: setup.py\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n'))
+        record = ''.join('%s,sha256=%s,%d\\n' % (
+            arcname, base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode(), len(data))
+            for arcname, data in entries)
+        entries.append((dist_info + '/RECORD', (record + dist_info + '/RECORD,,\\n').encode()))
+        if not os.path.isdir(self.dist_dir):
+            os.makedirs(self.dist_dir)
+        with zipfile.ZipFile(os.path.join(self.dist_dir, '%s-%s-py3-none-any.whl' % (NAME, VERSION)), 'w') as wheel:
+            for arcname, data in entries:
+                wheel.writestr(arcname, data)
+
+
+try:
+    import setuptools.command.bdist_wheel  # noqa: F401
+    CMDCLASS = {}
+except ImportError:
+    try:
+        import wheel.bdist_wheel  # noqa: F401
+        CMDCLASS = {}
+    except ImportError:
+        CMDCLASS = {'bdist_wheel': minimal_bdist_wheel}
+
+setup(name=NAME, version=VERSION, packages=['mod_wsgi', 'mod_wsgi.server'],
+      package_data={'mod_wsgi.server': ['mod_wsgi-*.so']}, cmdclass=CMDCLASS)
+'''
+
+SDIST_VERSIONS = ('9.9.8', '9.9.9')
+
+
+@pytest.fixture(scope='session')
+def mod_wsgi_sdists(tmp_path_factory, mod_wsgi_stubs):
+    """A find_links directory with mod_wsgi-<version>.tar.gz for each of SDIST_VERSIONS.
+
+    Each is a setup.py-only source distribution whose mod_wsgi/server/ holds, named like pip's
+    builds, a stub module linked against the libpython of the Python running the tests, so pip
+    really builds and installs it, offline and without a compiler or apxs.
+    """
+    links = str(tmp_path_factory.mktemp('find_links'))
+    module_name = 'mod_wsgi-py%d%d%s' % (sys.version_info[0], sys.version_info[1],
+                                         sysconfig.get_config_var('EXT_SUFFIX'))
+    for version in SDIST_VERSIONS:
+        top = 'mod_wsgi-' + version
+        with tarfile.open(os.path.join(links, top + '.tar.gz'), 'w:gz') as sdist:
+            def add(name, data):
+                info = tarfile.TarInfo('%s/%s' % (top, name))
+                info.size = len(data)
+                info.mode = 0o644
+                sdist.addfile(info, io.BytesIO(data))
+            add('setup.py', ('VERSION = %r\n' % version + _SDIST_SETUP_PY).encode())
+            add('mod_wsgi/__init__.py', b'')
+            add('mod_wsgi/server/__init__.py', b'')
+            with open(mod_wsgi_stubs[CURRENT_XY], 'rb') as handle:
+                add('mod_wsgi/server/' + module_name, handle.read())
+    return links
+
+
+def _run_offline(argv, cwd=None):
+    env = dict((key, value) for key, value in os.environ.items() if not key.startswith('PIP_'))
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_INPUT='1')
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                            env=env, cwd=cwd)
+    out, err = proc.communicate()
+    return proc.returncode, out, err
+
+
+@pytest.fixture(scope='session')
+def offline_run_command():
+    """A run_command for mod_wsgi_build.Builder that leaves pip's configuration (its files and
+    PIP_* variables) out, so that only the find_links a test gives can feed pip."""
+    return _run_offline
