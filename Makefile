@@ -12,7 +12,9 @@ test:
 	bash tests/testbed/test.sh
 
 # Optional, not a set-up step: throughput and deploy-time benchmarks in fresh containers,
-# written to docs/benchmarks.md and docs/benchmarks.png (see docs/performance.md).
+# written to docs/benchmarks.md and docs/benchmarks.png (see docs/performance.md), then
+# failed requests per reload, package against pip mod_wsgi (bench/results/reloads.json,
+# quoted in docs/reloads.md). BENCH_ONLY=throughput|deploy|reloads runs one of them.
 bench:
 	bash bench/run.sh
 

@@ -2,13 +2,17 @@
 # Usage: bash bench/run.sh   (`make bench`; from the repository root, needs root like
 #        `make hello`)
 #
-# The benchmarks, one after the other so that neither loads the machine while the other
+# The benchmarks, one after the other so that none loads the machine while another
 # measures: bench/throughput.sh (bench/results/throughput.json), bench/deploy.sh
 # (bench/results/deploy.json), then bench/report.py writes docs/benchmarks.md and the
-# chart docs/benchmarks.png and prints one table of every ratio.
+# chart docs/benchmarks.png and prints one table of every ratio; last bench/reloads.sh
+# (bench/results/reloads.json: failed requests per reload and throughput, the package's
+# mod_wsgi against the newest from PyPI on Debian 12), which prints its own table
+# (docs/reloads.md quotes it).
 #
 # Environment (all optional): BENCH_ONLY=throughput|deploy runs one benchmark and reports
-# with the other's last results; each script's own BENCH_* settings.
+# with the other's last results; BENCH_ONLY=reloads runs bench/reloads.sh alone (and
+# leaves docs/benchmarks.md as it is); each script's own BENCH_* settings.
 set -euo pipefail
 # shellcheck source=/dev/null
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -18,8 +22,16 @@ set -euo pipefail
 bench_bin=$("$TESTBED_DIR/venv.sh" "$REPO_ROOT/requirements/bench.txt" "$REPO_ROOT/.venv-bench")
 
 case ${BENCH_ONLY:-} in
-    "") bash "$BENCH_DIR/throughput.sh"; bash "$BENCH_DIR/deploy.sh" ;;
-    throughput | deploy) bash "$BENCH_DIR/$BENCH_ONLY.sh" ;;
-    *) die "BENCH_ONLY must be throughput or deploy (got $BENCH_ONLY)" ;;
+    "")
+        bash "$BENCH_DIR/throughput.sh"
+        bash "$BENCH_DIR/deploy.sh"
+        "$bench_bin/python" "$BENCH_DIR/report.py"
+        bash "$BENCH_DIR/reloads.sh"
+        ;;
+    throughput | deploy)
+        bash "$BENCH_DIR/$BENCH_ONLY.sh"
+        "$bench_bin/python" "$BENCH_DIR/report.py"
+        ;;
+    reloads) bash "$BENCH_DIR/reloads.sh" ;;
+    *) die "BENCH_ONLY must be throughput, deploy or reloads (got $BENCH_ONLY)" ;;
 esac
-"$bench_bin/python" "$BENCH_DIR/report.py"
