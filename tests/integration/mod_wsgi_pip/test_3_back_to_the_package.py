@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import role_playbook, run_playbook
+from conftest import apache_files, role_playbook, run_playbook
 
 testinfra_hosts = ["ansible://*debian12", "ansible://*ubuntu2404"]
 
@@ -48,6 +48,15 @@ def test_back_to_the_package_and_to_the_build_again(host, get, tmp_path, codenam
     assert "/usr/lib/apache2/modules/mod_wsgi.so" in host.file("/etc/apache2/mods-available/wsgi.load").content_string
     pid = host.check_output("cat /var/run/apache2/apache2.pid")
     assert "/opt/mod_wsgi" not in host.check_output("cat /proc/%s/maps", pid)
+    assert served_mod_wsgi(get) == PACKAGE_RELEASE[codename]
+
+    # Check mode first: it names the switch and changes nothing.
+    files = apache_files(host)
+    rc, output = run_playbook(host, role_playbook("apache", PIP_VARS[codename]), tmp_path, "--check", "--diff")
+    assert rc == 0, output
+    assert "changed: [" in task_output(output, "Purge the distribution's mod_wsgi")
+    assert host.package("libapache2-mod-wsgi-py3").is_installed
+    assert apache_files(host) == files
     assert served_mod_wsgi(get) == PACKAGE_RELEASE[codename]
 
     rc, output = run_playbook(host, role_playbook("apache", PIP_VARS[codename]), tmp_path)
