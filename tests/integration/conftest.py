@@ -112,6 +112,18 @@ def run_playbook(host, playbook_text, tmp_path, *options):
     return ansible_playbook(playbook, "--limit", host.backend.get_hostname(), *options)
 
 
+def assert_mismatch_refused(host, playbook_text, tmp_path, venv_python, mod_wsgi_python):
+    """The playbook fails with python_home's mismatch message (a venv of venv_python X.Y against
+    a mod_wsgi built for mod_wsgi_python X.Y) and leaves every Apache file as it was."""
+    before = apache_files(host)
+    rc, output = run_playbook(host, playbook_text, tmp_path)
+    assert rc != 0
+    assert "Python version mismatch" in output
+    assert "is Python %s." % venv_python in output and "built for Python %s" % mod_wsgi_python in output
+    assert "python%s -m venv" % mod_wsgi_python in output
+    assert apache_files(host) == before
+
+
 def load_during(host, url, action, seconds=8, clients=8):
     """Run ab without keep-alive (so a connection the server closes between requests is
     not miscounted) against url from inside the container for `seconds`, call action()

@@ -2,7 +2,7 @@
 Python 3.6, which the package would have accepted, is refused with the same clear
 message a 3.8 venv gets with the package (tests/integration/python_home), before any
 Apache file changes."""
-from conftest import apache_files, role_playbook, run_playbook
+from conftest import assert_mismatch_refused, role_playbook
 
 testinfra_hosts = ["ansible://modwsgi-ubuntu1804"]
 
@@ -15,11 +15,5 @@ def test_mismatch_a_python_36_venv_is_refused_with_a_build_for_38(host, tmp_path
         "wsgi_app_script_dir": "/srv/py36/code",
         "wsgi_app_python_home": "/srv/py36-venv",
     })
-    before = apache_files(host)
-    rc, output = run_playbook(host, playbook, tmp_path)
-    assert rc != 0
-    assert "Python version mismatch" in output
-    assert "is Python 3.6." in output and "built for Python 3.8" in output
-    assert "python3.8 -m venv" in output
-    assert apache_files(host) == before
+    assert_mismatch_refused(host, playbook, tmp_path, "3.6", "3.8")
     assert not host.file("/srv/py36").exists

@@ -3,7 +3,7 @@ module's message before any Apache file changes. Ubuntu 18.04 is the platform wh
 archive offers another Python 3 (3.8) beside mod_wsgi's 3.6."""
 import pytest
 
-from conftest import apache_files, role_playbook, run_playbook
+from conftest import assert_mismatch_refused, role_playbook
 
 testinfra_hosts = ["ansible://modwsgi-ubuntu1804"]
 
@@ -18,11 +18,5 @@ SERVER_PLAYBOOK = role_playbook("apache", {"apache_python_home": "/srv/py38-venv
 
 @pytest.mark.parametrize("playbook", [APP_PLAYBOOK, SERVER_PLAYBOOK], ids=["python-home", "WSGIPythonHome"])
 def test_mismatched_virtualenv_is_refused_before_apache_changes(host, tmp_path, playbook):
-    before = apache_files(host)
-    rc, output = run_playbook(host, playbook, tmp_path)
-    assert rc != 0
-    assert "Python version mismatch" in output
-    assert "is Python 3.8." in output and "built for Python 3.6" in output
-    assert "python3.6 -m venv" in output
-    assert apache_files(host) == before
+    assert_mismatch_refused(host, playbook, tmp_path, "3.8", "3.6")
     assert not host.file("/srv/mismatch").exists
