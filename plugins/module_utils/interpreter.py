@@ -132,6 +132,20 @@ def parse_probe(python, rc, out, err):
     }
 
 
+def run_probe(python, run_command):
+    """Run the probe with the interpreter and return its facts, or raise PythonHomeError.
+
+    run_command(argv) must return (rc, stdout, stderr) as text and may raise OSError.
+    """
+    try:
+        rc, out, err = run_command(probe_command(python))
+    except (IOError, OSError) as exc:
+        raise PythonHomeError(
+            "Cannot run %s: %s. Point python at a working Python interpreter."
+            % (python, exc.strerror or exc))
+    return parse_probe(python, rc, out, err)
+
+
 def check_virtualenv(virtualenv, python, facts, wsgi_version):
     """Raise PythonHomeError when the virtualenv option names something that is not one."""
     if virtualenv is None or facts['is_virtualenv']:
@@ -222,13 +236,7 @@ def inspect(virtualenv, python, mod_wsgi, require_match, run_command):
     mod_wsgi = locate_mod_wsgi(mod_wsgi)
     wsgi_version = mod_wsgi_python_version(mod_wsgi)
     python = resolve_interpreter(virtualenv, python, wsgi_version)
-    try:
-        rc, out, err = run_command(probe_command(python))
-    except (IOError, OSError) as exc:
-        raise PythonHomeError(
-            "Cannot run %s: %s. Point python at a working Python interpreter."
-            % (python, exc.strerror or exc))
-    facts = parse_probe(python, rc, out, err)
+    facts = run_probe(python, run_command)
     check_virtualenv(virtualenv, python, facts, wsgi_version)
     facts['mod_wsgi'] = mod_wsgi
     facts['mod_wsgi_python_version'] = wsgi_version

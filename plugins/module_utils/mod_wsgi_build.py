@@ -26,8 +26,7 @@ from ansible_collections.modwsgi.deploy.plugins.module_utils.elf import (
 from ansible_collections.modwsgi.deploy.plugins.module_utils.interpreter import (
     PythonHomeError,
     load_module_path,
-    parse_probe,
-    probe_command,
+    run_probe,
 )
 
 # The newest mod_wsgi release for each Python, from the releases' Requires-Python on PyPI:
@@ -189,10 +188,7 @@ class Builder(object):
                 "Debian's Pythons: apt-get install %s) or fix the path."
                 % (self.python, os.path.basename(self.python)))
         try:
-            rc, out, err = self.run_command(probe_command(self.python))
-            facts = parse_probe(self.python, rc, out, err)
-        except (IOError, OSError) as exc:
-            raise BuildError("Cannot run %s: %s." % (self.python, exc.strerror or exc))
+            facts = run_probe(self.python, self.run_command)
         except PythonHomeError as exc:
             raise BuildError(str(exc))
         if facts['is_virtualenv']:

@@ -329,9 +329,11 @@ def main():
             path = os.path.join(directory, name)
             paths[path] = describe(path)
     matches = search(params['search_pattern'], params['search_in']) if params['search_pattern'] else {}
+    # One dpkg-query for the packages asked for and, if its version is wanted, mod_wsgi's.
+    versions = package_versions(module, params['packages'] + ([MOD_WSGI_PACKAGE] if params['mod_wsgi'] else []))
     result = dict(
         changed=False,
-        packages=package_versions(module, params['packages']),
+        packages=dict((name, versions[name]) for name in params['packages']),
         paths=paths,
         content=read_text(params['read']),
         users=users,
@@ -342,8 +344,7 @@ def main():
     if params['service']:
         result['service'] = service_state(module, params['service'])
     if params['mod_wsgi']:
-        package = package_versions(module, [MOD_WSGI_PACKAGE])[MOD_WSGI_PACKAGE]
-        result['mod_wsgi'] = loaded_mod_wsgi(WSGI_LOAD_FILE, package)
+        result['mod_wsgi'] = loaded_mod_wsgi(WSGI_LOAD_FILE, versions[MOD_WSGI_PACKAGE])
     module.exit_json(**result)
 
 

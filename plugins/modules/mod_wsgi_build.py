@@ -96,7 +96,9 @@ version:
   type: str
   sample: 5.0.2
 installed_version:
-  description: The release the virtualenv held before the task, null when none (or the virtualenv did not fit).
+  description:
+    - The release the virtualenv holds, found before the task, or the one just built.
+    - Null when it holds none, or when it was made from another Python (it is then made again).
   returned: success
   type: str
   sample: 4.9.4
