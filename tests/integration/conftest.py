@@ -151,3 +151,28 @@ def load_during(host, url, action, seconds=8, clients=8):
 @pytest.fixture
 def get(host):
     return lambda path, **kwargs: http_get(host, path, **kwargs)
+
+
+def load_around(host, url, action, clients=4, host_header=None):
+    """Run ab without keep-alive against url from inside the container from before
+    action() starts until after it has returned (ab prints its counts when interrupted),
+    and return ab's counts as load_during does, with action()'s result under "result"."""
+    report = "/tmp/ab-%d.txt" % int(time.time() * 1000)
+    header = " -H %s" % shlex.quote("Host: " + host_header) if host_header else ""
+    host.check_output("(ab -q -c %d -t 3600 -n 100000000%s %s > %s 2>&1 &)" % (clients, header, shlex.quote(url), report))
+    time.sleep(2)
+    result = action()
+    time.sleep(2)
+    host.run("pkill -INT -x ab")
+    for dummy in range(40):
+        text = host.run("cat %s", report).stdout
+        if "Complete requests:" in text:
+            break
+        time.sleep(0.5)
+    counts = {"result": result}
+    for key, label in (("complete", "Complete requests:"), ("failed", "Failed requests:"),
+                       ("non_2xx", "Non-2xx responses:")):
+        found = re.search(re.escape(label) + r"\s+(\d+)", text)
+        counts[key] = int(found.group(1)) if found else 0
+    assert counts["complete"] > 0, text
+    return counts

@@ -45,7 +45,8 @@ NOT_WRITTEN_TO_APACHE = {
     'wsgi_app_after_switch_commands': 'argument lists run without a shell; checked to be lists of strings',
 }
 # Options of free-form type checked by their own loop in tasks/preflight.yml.
-CHECKED_ONE_BY_ONE = {'wsgi_app_aliases', 'wsgi_app_daemon_options', 'wsgi_app_environment', 'wsgi_app_shared_paths'}
+CHECKED_ONE_BY_ONE = {'wsgi_app_aliases', 'wsgi_app_daemon_options', 'wsgi_app_environment', 'wsgi_app_shared_paths',
+                      'wsgi_app_backend_ports'}
 
 
 def test_every_free_form_option_has_a_kind_or_a_reason():
