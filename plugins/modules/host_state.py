@@ -59,7 +59,9 @@ options:
     default: []
   service:
     description:
-      - Name of a service (and of its processes) whose state is wanted.
+      - Name of a service (and of its processes) whose state is wanted. Without systemd, a process of that name
+        started with its own configuration file (C(-f), such as the backend instances of
+        C(modwsgi.deploy.wsgi_app)) is another server and does not count.
     type: str
   mod_wsgi:
     description:
@@ -243,11 +245,21 @@ def service_state(module, name):
             continue
         comm_end = stat.rfind(b')')
         comm = stat[stat.find(b'(') + 1:comm_end]
-        running = comm == name.encode('utf-8') and stat[comm_end + 2:comm_end + 3] != b'Z'
+        running = (comm == name.encode('utf-8') and stat[comm_end + 2:comm_end + 3] != b'Z'
+                   and not has_own_configuration(pid))
         if running:
             break
     enabled = all(glob.glob('/etc/rc%d.d/S[0-9][0-9]%s' % (level, name)) for level in (2, 3, 4, 5))
     return {'systemd': False, 'running': running, 'enabled': enabled}
+
+
+def has_own_configuration(pid):
+    """Whether the process was started with -f <file>: another instance of the server."""
+    try:
+        with open(os.path.join('/proc', pid, 'cmdline'), 'rb') as handle:
+            return b'-f' in handle.read().split(b'\0')
+    except (IOError, OSError):
+        return False
 
 
 def search(pattern, directories):

@@ -148,3 +148,29 @@ def test_service_without_systemd_is_a_running_process_and_rc_links(run_module, t
         for link in links:
             if os.path.islink(link):
                 os.remove(link)
+
+
+def test_service_without_systemd_ignores_instances_with_their_own_configuration(run_module, tmp_path):
+    # wsgi_app's backend instances run as `apache2 -f <file>`: they are not the apache2
+    # service, which must be started when only they run.
+    if os.path.isdir('/run/systemd/system'):
+        pytest.fail('this test needs a machine without systemd as PID 1, like the CI machine and the test bed')
+    name = 'modwsgiins%d' % os.getpid()
+    program = tmp_path / name
+    program.write_bytes(open('/bin/sh', 'rb').read())
+    program.chmod(0o755)
+    # sh -f: no globbing, an option sh takes; the trailing ":" keeps sh from exec'ing sleep.
+    instance = subprocess.Popen([str(program), '-f', '-c', 'sleep 30; :'])
+    try:
+        time.sleep(0.2)
+        assert run_module({'service': name})['service']['running'] is False
+        service = subprocess.Popen([str(program), '-c', 'sleep 30; :'])
+        try:
+            time.sleep(0.2)
+            assert run_module({'service': name})['service']['running'] is True
+        finally:
+            service.kill()
+            service.wait()
+    finally:
+        instance.kill()
+        instance.wait()
