@@ -1,6 +1,6 @@
 """alpha and beta each run in an Apache of their own, on loopback ports, behind the
 front; gamma's daemon processes stay in the front Apache."""
-from backends import CONFIG_DIR, probe, running_instances, serving_color, systemd
+from backends import CONFIG_DIR, configuration, deploy, probe, running_instances, serving_color, systemd
 
 
 def front_pid(host):
@@ -69,4 +69,22 @@ def test_the_backend_files_are_roots(host):
     config = host.file(CONFIG_DIR + "/alpha-blue.conf")
     assert config.user == "root" and config.mode == 0o644
     assert "Listen 127.0.0.1:8101" in config.content_string
-    assert not host.file(CONFIG_DIR + "/alpha-green.conf").exists
+    # Written to reserve its port, not started.
+    assert "Listen 127.0.0.1:8102" in host.file(CONFIG_DIR + "/alpha-green.conf").content_string
+
+
+def test_ports_in_use_are_refused_before_anything_changes(host, tmp_path):
+    before = configuration(host)
+    delta = {"wsgi_app_name": "delta", "wsgi_app_site": "delta", "wsgi_app_server_name": "delta.test",
+             "wsgi_app_port": 8080, "wsgi_app_backend": "instance"}
+    # alpha's green color has never run: its file holds the port all the same.
+    rc, output = deploy(host, tmp_path, "beta", **dict(delta, wsgi_app_backend_ports=[8102, 8402]))
+    assert rc != 0
+    assert "wsgi_app_backend_ports holds 8102, the port of the backend instance in %s/alpha-green.conf" % CONFIG_DIR \
+        in output
+    rc, output = deploy(host, tmp_path, "beta", **dict(delta, wsgi_app_backend_ports=[8201, 443]))
+    assert rc != 0
+    assert "wsgi_app_backend_ports holds 8201, the port of the backend instance in %s/beta-blue.conf" % CONFIG_DIR \
+        in output
+    assert "wsgi_app_backend_ports holds 443, a port an enabled site answers on" in output
+    assert configuration(host) == before

@@ -12,7 +12,7 @@ from backends import PING, app_vars, configuration, deploy, probe, running_insta
 from conftest import load_around, run_playbook
 
 HOST = "alpha.test"
-# The newest release each distribution's python3 can build (3.6: 4.9.4, 3.11: 6.1.1),
+# The newest release each distribution's python3 can build (3.6: 4.9.4, 3.11 and 3.12: 6.1.1),
 # from the controller's download, as the mod_wsgi_pip scenario does for Ubuntu.
 PIP = {
     "apache_mod_wsgi_source": "pip",
@@ -20,7 +20,7 @@ PIP = {
     "apache_mod_wsgi_download": "controller",
     "apache_mod_wsgi_download_dir": os.path.join(os.environ["MOLECULE_PROJECT_DIRECTORY"], ".cache", "sdists"),
 }
-PIP_RELEASE = {"bionic": "4.9.4", "bookworm": "6.1.1"}
+PIP_RELEASE = {"bionic": "4.9.4", "bookworm": "6.1.1", "noble": "6.1.1"}
 # alpha as test_2 left it.
 ALPHA = {"wsgi_app_processes": 3, "wsgi_app_python_home": "/srv/alpha/venv-b"}
 
