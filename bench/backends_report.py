@@ -212,7 +212,7 @@ def ratio_cell(default, instance):
 
 
 def print_table(document):
-    line = "  %-46s %-20s %-20s %s"
+    line = "  %-58s %-22s %-22s %s"
     for platform, data in document["platforms"].items():
         builds = data["builds"]
         print("\n%s: Apache %s, Python %s, mod_wsgi %s; front loads mod_wsgi: default %s, instance %s" % (
