@@ -319,6 +319,22 @@ playbook() {
     return "$rc"
 }
 
+# both_playbooks LOG_PREFIX ARGS...: the same playbook for the default and the instance hosts,
+# as two ansible-playbook runs at once: in one play over both kinds the handlers the wsgi_app
+# role's include of apache_control brings carry the condition of its last include (the
+# instance's), and the default hosts' graceful reload was skipped. Writes PREFIX-<backend>.rc.
+both_playbooks() {
+    local prefix=$1 backend pids=() rc=0 i
+    shift
+    for backend in "${backends[@]}"; do
+        { playbook "$prefix-$backend.log" --limit "bench-backends-*-$backend" "$@"; echo $? >"$prefix-$backend.rc"; } &
+        pids+=($!)
+    done
+    for i in "${pids[@]}"; do wait "$i"; done
+    for backend in "${backends[@]}"; do [ "$(cat "$prefix-$backend.rc")" = 0 ] || rc=1; done
+    return "$rc"
+}
+
 all_containers=()
 for platform in "${platform_list[@]}"; do
     for backend in "${backends[@]}"; do
@@ -337,8 +353,8 @@ log "deploying hello (v1, 2 processes, venv-a) to every container"
 deploy_started=$(date +%s)
 playbook "$work/deploy-apache.log" "$work/playbook-apache.yml" -e "@$work/vars-deploy.yml" ||
     { tail -40 "$work/deploy-apache.log" >&2; die "deploying the apache role failed (log: $work/deploy-apache.log)"; }
-playbook "$work/deploy.log" "$work/playbook.yml" -e "@$work/vars-deploy.yml" ||
-    { tail -40 "$work/deploy.log" >&2; die "deploying failed (log: $work/deploy.log)"; }
+both_playbooks "$work/deploy" "$work/playbook.yml" -e "@$work/vars-deploy.yml" ||
+    { tail -40 "$work"/deploy-*.log >&2; die "deploying failed (logs: $work/deploy-*.log)"; }
 log "deployed in $(($(date +%s) - deploy_started))s"
 
 for c in "${all_containers[@]}"; do
@@ -415,7 +431,7 @@ done
 # change PASS KIND: the load on every container, the change on all of them, the reports.
 processes=2 home=/srv/hello/venv-a source=v1 pip=
 change() {
-    local pass=$1 kind=$2 c rc=0 t0 tag
+    local pass=$1 kind=$2 c rc=0 t0 tag backend
     tag=change-$pass-$kind
     case $kind in
         daemon_option) processes=$((processes == 2 ? 3 : 2)) ;;
@@ -446,21 +462,22 @@ change() {
             done
             for pid in "${pids[@]}"; do wait "$pid" || rc=$?; done
             ;;
-        rollback) playbook "$work/$tag.log" "$REPO_ROOT/playbooks/rollback.yml" -e "@$work/vars-$tag.yml" || rc=$? ;;
-        *) playbook "$work/$tag.log" "$work/playbook.yml" -e "@$work/vars-$tag.yml" || rc=$? ;;
+        rollback) both_playbooks "$work/$tag" "$REPO_ROOT/playbooks/rollback.yml" -e "@$work/vars-$tag.yml" || rc=$? ;;
+        *) both_playbooks "$work/$tag" "$work/playbook.yml" -e "@$work/vars-$tag.yml" || rc=$? ;;
     esac
+    for backend in "${backends[@]}"; do [ -f "$work/$tag-$backend.rc" ] || echo "$rc" >"$work/$tag-$backend.rc"; done
     local took=$((($(date +%s%N) - t0) / 1000000))
     sleep 2
     for c in "${all_containers[@]}"; do
         out=$work/$tag-${c#bench-backends-}.txt
         {
-            echo "META kind=$kind pass=$pass change_rc=$rc change_ms=$took"
+            echo "META kind=$kind pass=$pass change_rc=$(cat "$work/$tag-${c##*-}.rc") change_ms=$took"
             echo "ANSWER $(docker exec "$c" curl -sS -H "$host_header" "$url" 2>&1)"
             docker exec "$c" sh -c 'grep -h "^# mod_wsgi:" /etc/modwsgi-backends/*.conf 2>/dev/null; ps -eo args | grep -c "^(wsgi:hello)" | sed "s/^/DAEMONS /"'
             timeout 120 docker exec "$c" bench-backends load-stop
         } >"$out" 2>&1
     done
-    [ "$rc" = 0 ] || { [ ! -f "$work/$tag.log" ] || tail -30 "$work/$tag.log" >&2; log "WARNING $kind: the change failed (rc $rc)"; }
+    [ "$rc" = 0 ] || log "WARNING $kind: the change failed on some container (rc $rc; logs $work/$tag-*.log)"
     # ab's raw "Failed requests" (an error page counts as Length too) and the runs that gave up.
     log "pass $pass $kind ($((took / 1000))s): $(for c in "${all_containers[@]}"; do
         out=$work/$tag-${c#bench-backends-}.txt
