@@ -327,7 +327,8 @@ both_playbooks() {
     local prefix=$1 backend pids=() rc=0 i
     shift
     for backend in "${backends[@]}"; do
-        { playbook "$prefix-$backend.log" --limit "bench-backends-*-$backend" "$@"; echo $? >"$prefix-$backend.rc"; } &
+        { if playbook "$prefix-$backend.log" --limit "bench-backends-*-$backend" "$@"; then echo 0; else echo $?; fi \
+            >"$prefix-$backend.rc"; } &
         pids+=($!)
     done
     for i in "${pids[@]}"; do wait "$i"; done
