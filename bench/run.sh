@@ -8,11 +8,15 @@
 # chart docs/benchmarks.png and prints one table of every ratio; last bench/reloads.sh
 # (bench/results/reloads.json: failed requests per reload and throughput, the package's
 # mod_wsgi against the newest from PyPI on Debian 12), which prints its own table
-# (docs/reloads.md quotes it).
+# (docs/reloads.md quotes it); after it bench/backends.sh (bench/results/backends.json: the
+# wsgi_app role's backends, apache against instance: failed requests per kind of change,
+# throughput, p99, CPU per request and idle memory, on Ubuntu 18.04 and Debian 12), which
+# prints its own table.
 #
 # Environment (all optional): BENCH_ONLY=throughput|deploy runs one benchmark and reports
 # with the other's last results; BENCH_ONLY=reloads runs bench/reloads.sh alone (and
-# leaves docs/benchmarks.md as it is); each script's own BENCH_* settings.
+# leaves docs/benchmarks.md as it is), BENCH_ONLY=backends bench/backends.sh alone; each
+# script's own BENCH_* settings.
 set -euo pipefail
 # shellcheck source=/dev/null
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -27,11 +31,12 @@ case ${BENCH_ONLY:-} in
         bash "$BENCH_DIR/deploy.sh"
         "$bench_bin/python" "$BENCH_DIR/report.py"
         bash "$BENCH_DIR/reloads.sh"
+        bash "$BENCH_DIR/backends.sh"
         ;;
     throughput | deploy)
         bash "$BENCH_DIR/$BENCH_ONLY.sh"
         "$bench_bin/python" "$BENCH_DIR/report.py"
         ;;
-    reloads) bash "$BENCH_DIR/reloads.sh" ;;
-    *) die "BENCH_ONLY must be throughput, deploy or reloads (got $BENCH_ONLY)" ;;
+    reloads | backends) bash "$BENCH_DIR/$BENCH_ONLY.sh" ;;
+    *) die "BENCH_ONLY must be throughput, deploy, reloads or backends (got $BENCH_ONLY)" ;;
 esac
