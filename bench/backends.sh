@@ -258,11 +258,8 @@ cat >"$work/playbook.yml" <<'EOF'
     - role: modwsgi.deploy.apache
     - role: modwsgi.deploy.wsgi_app
 EOF
-# The first deploy applies the apache role on its own first: with both roles in one play on
-# a fresh host, the restart the new mod_wsgi asks for waited for the play's last flush,
-# after the application's own reload had been skipped (the default side's front then
-# served Debian's default page) and after the instance had started (on Ubuntu 18.04 the
-# front's `apache2ctl stop` then waited for the instance's apache2 processes too).
+# The first deploy applies the apache role on its own, then the application, the same way
+# for both backends.
 sed '/modwsgi.deploy.wsgi_app/d' "$work/playbook.yml" >"$work/playbook-apache.yml"
 
 # Every change is cumulative: vars-<n>.yml holds the application's variables after change n.
@@ -320,9 +317,8 @@ playbook() {
 }
 
 # both_playbooks LOG_PREFIX ARGS...: the same playbook for the default and the instance hosts,
-# as two ansible-playbook runs at once: in one play over both kinds the handlers the wsgi_app
-# role's include of apache_control brings carry the condition of its last include (the
-# instance's), and the default hosts' graceful reload was skipped. Writes PREFIX-<backend>.rc.
+# as two ansible-playbook runs at once, one per backend, so that neither waits for the other's
+# tasks while its ab runs. Writes PREFIX-<backend>.rc.
 both_playbooks() {
     local prefix=$1 backend pids=() rc=0 i
     shift
