@@ -82,3 +82,11 @@ def configuration(host):
     return host.check_output(
         "(find /etc/apache2 %s -type l -printf '%%p -> %%l\\n'; find /etc/apache2 %s -type f -exec md5sum {} +)"
         " | sort" % (CONFIG_DIR, CONFIG_DIR))
+
+
+def loses_nothing(counts, record_property, what):
+    """ab's counts in the JUnit report, and none failed."""
+    for key in ("complete", "failed", "non_2xx"):
+        record_property("%s_%s" % (what, key), counts[key])
+    assert counts["complete"] > 1000, counts
+    assert counts["failed"] == 0 and counts["non_2xx"] == 0, counts

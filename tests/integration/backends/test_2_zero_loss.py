@@ -3,8 +3,8 @@ container, fails no request: the front's reload holds no daemon processes, and a
 configuration starts the other color, which the front switches to once it answers."""
 import pytest
 
-from backends import (CONFIG_DIR, PING, configuration, deploy, front_port, probe, running_instances,
-                      serving_color, systemd)
+from backends import (CONFIG_DIR, PING, configuration, deploy, front_port, loses_nothing, probe,
+                      running_instances, serving_color, systemd)
 from conftest import load_around
 
 HOST = "alpha.test"
@@ -12,14 +12,6 @@ HOST = "alpha.test"
 
 def load(host, action):
     return load_around(host, PING, action, host_header=HOST)
-
-
-def loses_nothing(counts, record_property, what):
-    """ab's counts in the JUnit report, and none failed."""
-    for key in ("complete", "failed", "non_2xx"):
-        record_property("%s_%s" % (what, key), counts[key])
-    assert counts["complete"] > 1000, counts
-    assert counts["failed"] == 0 and counts["non_2xx"] == 0, counts
 
 
 def deployed(result):

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from backends import SCENARIO, app_vars, front_port, running_instances
+from backends import SCENARIO, app_vars, front_port, loses_nothing, running_instances
 from conftest import ansible_playbook, load_around, role_playbook, run_playbook
 
 HOST = "shop.test"
@@ -48,20 +48,16 @@ def test_a_release_switch_under_load_fails_no_request(releases, record_property)
     first, switch, second, dummy, dummy = releases
     rc, output = switch["result"]
     assert rc == 0, output
-    for key in ("complete", "failed", "non_2xx"):
-        record_property("release_switch_" + key, switch[key])
+    loses_nothing(switch, record_property, "release_switch")
     assert first[0] == "shop v1" and second[0] == "shop v2"
-    assert switch["complete"] > 1000 and switch["failed"] == 0 and switch["non_2xx"] == 0, switch
 
 
 def test_a_rollback_under_load_fails_no_request(releases, record_property):
     dummy, dummy, second, rollback, third = releases
     rc, output = rollback["result"]
     assert rc == 0, output
-    for key in ("complete", "failed", "non_2xx"):
-        record_property("rollback_" + key, rollback[key])
+    loses_nothing(rollback, record_property, "rollback")
     assert third[0] == "shop v1" and third[2] != second[2]
-    assert rollback["complete"] > 1000 and rollback["failed"] == 0 and rollback["non_2xx"] == 0, rollback
 
 
 def test_new_code_keeps_the_serving_backend(host, releases):

@@ -112,14 +112,20 @@ def test_packages_report_the_installed_version_or_none(run_module):
     assert result['packages'] == {'dpkg': version, 'no-such-package-x': None}
 
 
+def copy_of(tmp_path, executable, name):
+    """A copy of executable whose processes show as name (the comm /proc reports)."""
+    program = tmp_path / name
+    program.write_bytes(open(executable, 'rb').read())
+    program.chmod(0o755)
+    return program
+
+
 def test_service_without_systemd_is_a_running_process_and_rc_links(run_module, tmp_path):
     # The roles start Apache without an init system when this says it is not running.
     if os.path.isdir('/run/systemd/system'):
         pytest.fail('this test needs a machine without systemd as PID 1, like the CI machine and the test bed')
     name = 'modwsgisvc%d' % os.getpid()
-    program = tmp_path / name
-    program.write_bytes(open('/bin/sleep', 'rb').read())
-    program.chmod(0o755)
+    program = copy_of(tmp_path, '/bin/sleep', name)
 
     assert run_module({'service': name})['service'] == {'systemd': False, 'running': False, 'enabled': False}
     process = subprocess.Popen([str(program), '30'])
@@ -156,9 +162,7 @@ def test_service_without_systemd_ignores_instances_with_their_own_configuration(
     if os.path.isdir('/run/systemd/system'):
         pytest.fail('this test needs a machine without systemd as PID 1, like the CI machine and the test bed')
     name = 'modwsgiins%d' % os.getpid()
-    program = tmp_path / name
-    program.write_bytes(open('/bin/sh', 'rb').read())
-    program.chmod(0o755)
+    program = copy_of(tmp_path, '/bin/sh', name)
     # sh -f: no globbing, an option sh takes; the trailing ":" keeps sh from exec'ing sleep.
     instance = subprocess.Popen([str(program), '-f', '-c', 'sleep 30; :'])
     try:
