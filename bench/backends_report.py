@@ -243,10 +243,9 @@ def print_table(document):
             default, instance = idle["default"][key], idle["instance"][key]
             if default is None and instance is None:
                 continue
-            print(line % (title, "%s (%d proc)" % (default, idle["default"]["app_processes" if "app" in key else
-                                                                            "front_processes"]),
-                          "%s (%d proc)" % (instance, idle["instance"]["app_processes" if "app" in key else
-                                                                     "front_processes"]),
+            processes = "app_processes" if "app" in key else "front_processes"
+            print(line % (title, "%s (%d proc)" % (default, idle["default"][processes]),
+                          "%s (%d proc)" % (instance, idle["instance"][processes]),
                           ratio_cell(default, instance)))
         print("  throughput instance/default within each round: %s" % ", ".join(
             "%.2f" % value for value in measures["rps"]["instance_over_default_per_round"]))

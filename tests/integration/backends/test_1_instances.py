@@ -88,4 +88,3 @@ def test_ports_in_use_are_refused_before_anything_changes(host, tmp_path):
         in output
     assert "wsgi_app_backend_ports holds 443, a port an enabled site answers on" in output
     assert configuration(host) == before
-

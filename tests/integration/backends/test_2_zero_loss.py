@@ -77,8 +77,8 @@ def test_check_mode_reports_the_switch_and_changes_nothing(host, tmp_path):
     assert running_instances(host, "alpha") == ["blue"]
 
 
-def test_a_backend_that_fails_its_check_is_stopped_and_the_front_keeps_the_old_one(host, tmp_path,
-                                                                                     record_property):
+def test_a_backend_that_fails_its_check_is_stopped_and_the_front_keeps_the_old_one(
+        host, tmp_path, record_property):
     before = configuration(host)
     counts = load(host, lambda: deploy(host, tmp_path, "alpha", wsgi_app_processes=4,
                                        wsgi_app_python_home="/srv/alpha/venv-b",
