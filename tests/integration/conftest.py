@@ -19,6 +19,21 @@ import yaml
 Response = collections.namedtuple("Response", "status headers body")
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """With pytest-xdist (-n, set by a scenario's molecule.yml), one work unit per host: a
+    worker runs every test of its host in their order, since each builds on the one
+    before, while another worker runs the other host's. (xdist's loadgroup would need the
+    node id attribute it sets, which pytest 9 no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling  # pylint: disable=import-outside-toplevel
+
+    class HostScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            host = re.search(r"\[(ansible://[^\]]+)\]$", nodeid)
+            return host.group(1) if host else nodeid
+
+    return HostScheduling(config, log)
+
+
 def http_get(host, path, host_header=None, timeout=10):
     """GET http://127.0.0.1<path> with curl inside the container."""
     command = ["curl", "-sS", "--max-time", str(timeout), "-D", "-", "-o", "/dev/stderr"]

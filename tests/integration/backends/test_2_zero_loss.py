@@ -82,7 +82,8 @@ def test_a_backend_that_fails_its_check_is_stopped_and_the_front_keeps_the_old_o
     before = configuration(host)
     counts = load(host, lambda: deploy(host, tmp_path, "alpha", wsgi_app_processes=4,
                                        wsgi_app_python_home="/srv/alpha/venv-b",
-                                       wsgi_app_health_check_body="never in the answer"))
+                                       wsgi_app_health_check_body="never in the answer",
+                                       wsgi_app_backend_start_timeout=5))
     loses_nothing(counts, record_property, "failed_check")
     rc, output = counts["result"]
     assert rc != 0
@@ -95,6 +96,26 @@ def test_a_backend_that_fails_its_check_is_stopped_and_the_front_keeps_the_old_o
     assert {line.split()[-1] for line in changed} == {CONFIG_DIR + "/alpha-green.conf"}, changed
     if systemd(host):
         assert unit_state(host, "green") == (False, False)
+
+
+def test_a_configuration_apache_refuses_is_taken_back(host, tmp_path):
+    # No input the role accepts makes apache2 -t refuse a backend's file, so the host's
+    # own file does: remoteip.load, which only the backends load.
+    module = "/etc/apache2/mods-available/remoteip.load"
+    host.check_output("cp -p %s /tmp/remoteip.load && echo NoSuchDirective >> %s", module, module)
+    try:
+        before = configuration(host)
+        # 5 processes: a file not tried before (an unchanged one is not tested again).
+        rc, output = deploy(host, tmp_path, "alpha", wsgi_app_processes=5, wsgi_app_python_home="/srv/alpha/venv-b")
+        after = configuration(host)
+    finally:
+        host.check_output("cp -p /tmp/remoteip.load %s", module)
+    assert rc != 0
+    assert "/usr/sbin/apache2 -t -f %s/alpha-green.conf rejected the new configuration" % CONFIG_DIR in output
+    assert "NoSuchDirective" in output
+    assert after == before
+    assert running_instances(host, "alpha") == ["blue"]
+    assert front_port(host, "alpha") == 8101
 
 
 @pytest.fixture(scope="module")
