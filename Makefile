@@ -1,7 +1,7 @@
 # The two commands of the README, and the optional benchmarks. All work on a bare
 # Debian/Ubuntu machine with root: they start a Docker engine and build the images
 # they need offline.
-.PHONY: hello test bench docs
+.PHONY: hello test bench docs docsite
 
 # Deploy Hello World to a fresh Ubuntu 18.04 container and print the response.
 hello:
@@ -24,3 +24,9 @@ bench:
 # (tests/testbed/venv.sh creates it if missing). The unit tests fail while it is out of date.
 docs:
 	"$$(bash tests/testbed/venv.sh)/python" docs/generate_reference.py
+
+# The docs site: the collection, its roles (from their argument specs), modules and guides
+# (docs/docsite), rendered by antsibull-docs and Sphinx into .cache/docsite/build/html.
+# `make test` builds it too, and lints it with antsibull-docs.
+docsite:
+	bash docs/site.sh build

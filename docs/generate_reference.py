@@ -64,6 +64,10 @@ def markup(text, in_table=True):
             return ''.join(parts)
         parts.append(plain(text[position:found.start()], in_table))
         kind, content = found.group(1), text[found.end():end]
+        if kind in ('O', 'RV'):
+            # An option of another plugin or entry point, O(fqcn#type:entry_point:name=value):
+            # the reference shows as its name, as ansible-doc shows it.
+            content = content.rpartition(':')[2] if '#' in content else content
         if kind in CODE_MARKUP:
             parts.append(code(content, in_table))
         elif kind == 'I':

@@ -59,7 +59,7 @@ attributes:
 notes:
   - Apache must be fully stopped and started to load a rebuilt module; a graceful reload is not enough.
   - The build needs C(apache2-dev), C(gcc), C(libc6-dev), C(python3-setuptools), C(python3-wheel) and
-    the Python's C(-dev) and C(-venv) packages; the M(modwsgi.deploy.apache) role installs them.
+    the Python's C(-dev) and C(-venv) packages; the C(modwsgi.deploy.apache) role installs them.
 seealso:
   - module: modwsgi.deploy.python_home
   - name: mod_wsgi's installation from PyPI
