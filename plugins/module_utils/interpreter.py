@@ -14,7 +14,6 @@ import json
 import os
 import re
 
-from ansible.module_utils.six import string_types
 from ansible_collections.modwsgi.deploy.plugins.module_utils.elf import (
     ElfError,
     libpython_version,
@@ -118,7 +117,7 @@ def parse_probe(python, rc, out, err):
         raise PythonHomeError(
             "%s did not answer like a Python interpreter: the probe expected one JSON line, "
             "got %r. Point python at a real Python interpreter." % (python, out[:200]))
-    if len(version) != 3 or not all(isinstance(value, string_types) for value in text):
+    if len(version) != 3 or not all(isinstance(value, str) for value in text):
         raise PythonHomeError(
             "%s did not answer like a Python interpreter: the probe got %r. Point python at a "
             "real Python interpreter." % (python, out[:200]))

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Usage: tests/sanity/run.sh [ANSIBLE-TEST SANITY OPTIONS...]   (e.g. --test pylint)
 #
-# `ansible-test sanity` on the working tree: Python 3.11 controller, no ignore files, offline
-# except for the package index pip is configured with. Tools come from PATH (test.sh puts the
+# `ansible-test sanity` on the working tree with the Python that runs ansible-test (3.11 on the
+# machine, 3.13 in the controller container), no ignore files, offline except for the package
+# index pip is configured with. Tools come from PATH (test.sh puts the
 # tool venv's bin first). Exits non-zero on any finding or failure.
 #
 # ansible-test only works in a directory named ansible_collections/NAMESPACE/NAME, so the
 # checkout's files (tracked and untracked, minus what git ignores) are copied to
-# .cache/sanity/ansible_collections/modwsgi/deploy first. ansible-test bootstraps pip in each
+# .cache/sanity/ansible_collections/modwsgi/deploy first (MODWSGI_SANITY_DIR instead of
+# .cache/sanity: each ansible-core line has its own). ansible-test bootstraps pip in each
 # requirements venv with a get-pip script from a host CI cannot reach; tests/sanity/get_pip.py
 # is put in its cache instead.
 set -euo pipefail
 . "$(dirname "$0")/../testbed/lib.sh"
 
-collection=$CACHE_DIR/sanity/ansible_collections/modwsgi/deploy
-output=$CACHE_DIR/sanity/output.log
+sanity_dir=${MODWSGI_SANITY_DIR:-$CACHE_DIR/sanity}
+collection=$sanity_dir/ansible_collections/modwsgi/deploy
+output=$sanity_dir/output.log
 started=$(date +%s)
 
 command -v ansible-test >/dev/null ||
@@ -24,8 +27,8 @@ command -v ansible-test >/dev/null ||
 # missing; CI starts on a fresh Debian machine, so install it there.
 if ! command -v shellcheck >/dev/null; then
     log "installing shellcheck"
-    mkdir -p "$CACHE_DIR/sanity"
-    apt_log=$CACHE_DIR/sanity/apt.log
+    mkdir -p "$sanity_dir"
+    apt_log=$sanity_dir/apt.log
     install_shellcheck() { as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck; }
     { install_shellcheck || { as_root apt-get update -q && install_shellcheck; }; } >"$apt_log" 2>&1 ||
         { tail -20 "$apt_log" >&2; die "apt-get install shellcheck failed"; }
@@ -36,6 +39,7 @@ fi
 ansible_test_python=$(dirname "$(command -v ansible-test)")/python
 [ -x "$ansible_test_python" ] || ansible_test_python=python
 ansible_test_lib=$("$ansible_test_python" -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')
+python_version=$("$ansible_test_python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 pip_versions=$(grep -ho "pip='[0-9.]*'" "$ansible_test_lib/_internal/python_requirements.py" | cut -d"'" -f2 | sort -u)
 [ -n "$pip_versions" ] || die "cannot find the pip versions ansible-test pins in $ansible_test_lib"
 pip_cache=$HOME/.ansible/test/cache
@@ -61,7 +65,7 @@ if git -C "$REPO_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
             tar --null --no-recursion -T - -cf -
     ) | tar -xf - -C "$collection"
 else
-    tar -C "$REPO_ROOT" --exclude=./.git --exclude=./.venv --exclude=./.venv-latest --exclude=./.cache \
+    tar -C "$REPO_ROOT" --exclude=./.git --exclude='./.venv*' --exclude=./.cache \
         --exclude=./.ansible --exclude=./tests/output -cf - . | tar -xf - -C "$collection"
 fi
 # ansible-test lists the collection's files with git when there is a .git directory at or above
@@ -73,7 +77,7 @@ echo /tests/output/ >>"$collection/.git/info/exclude"
 cd "$collection"
 log "ansible-test sanity"
 status=0
-ansible-test sanity --python 3.11 --color no "$@" 2>&1 | tee "$output" || status=$?
+ansible-test sanity --python "$python_version" --color no "$@" 2>&1 | tee "$output" || status=$?
 # Finding no files at all is reported as "All targets skipped", with exit status 0.
 if [ "$status" = 0 ] && grep -q '^WARNING: All targets skipped' "$output"; then
     log "ansible-test found no files to test"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: base-image.sh IMAGE   (ubuntu:18.04 | ubuntu:24.04 | debian:12)
+# Usage: base-image.sh IMAGE   (ubuntu:18.04 | 20.04 | 22.04 | 24.04, debian:11 | 12 | 13)
 #
 # Provides IMAGE the way the official one would be: the local image if present, else a
 # pull, else a debootstrap build. The build verifies the archive's signatures with
@@ -13,10 +13,16 @@ set -euo pipefail
 image=${1:?usage: base-image.sh IMAGE}
 
 case $image in
-    ubuntu:18.04) distro=ubuntu suite=bionic  archive_key=790BC7277767219C42C86F933B4FE6ACC0B21F32 ;;
-    ubuntu:24.04) distro=ubuntu suite=noble   archive_key=F6ECB3762474EDA9D21B7022871920D1991BC93C ;;
+    # Ubuntu signs its archive with the 2012 key up to 18.04, with the 2018 key from 20.04.
+    ubuntu:18.04) distro=ubuntu suite=bionic   archive_key=790BC7277767219C42C86F933B4FE6ACC0B21F32 ;;
+    ubuntu:20.04) distro=ubuntu suite=focal    archive_key=F6ECB3762474EDA9D21B7022871920D1991BC93C ;;
+    ubuntu:22.04) distro=ubuntu suite=jammy    archive_key=F6ECB3762474EDA9D21B7022871920D1991BC93C ;;
+    ubuntu:24.04) distro=ubuntu suite=noble    archive_key=F6ECB3762474EDA9D21B7022871920D1991BC93C ;;
+    # Debian's keys come from the host's debian-archive-keyring.
+    debian:11)    distro=debian suite=bullseye archive_key= ;;
     debian:12)    distro=debian suite=bookworm archive_key= ;;
-    *) die "no recipe for base image '$image' (known: ubuntu:18.04 ubuntu:24.04 debian:12)" ;;
+    debian:13)    distro=debian suite=trixie   archive_key= ;;
+    *) die "no recipe for base image '$image' (known: ubuntu:18.04 ubuntu:20.04 ubuntu:22.04 ubuntu:24.04 debian:11 debian:12 debian:13)" ;;
 esac
 
 if docker image inspect "$image" >/dev/null 2>&1; then

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: lint, ansible-test sanity, unit tests, every
-# molecule scenario against real containers with ansible-core 2.16, the same lint and
-# molecule scenarios with the newest ansible-core, and the collection installed from its
-# built tarball.
+# The whole test suite, as CI runs it: lint, the docs, ansible-test sanity, unit tests,
+# every molecule scenario against real containers with ansible-core 2.16, the lines 2.19,
+# 2.20 and 2.21 (each its own lint, sanity and scenarios, see line.sh), and the collection
+# installed from its built tarball and judged by the Galaxy importer, and the module code on
+# every target Python.
 # Ends with one line summing up every test run: "N passed, N failed, N skipped".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -19,45 +20,68 @@ cd "$REPO_ROOT"
 failed=()
 step() {
     local name=$1; shift
+    local step_started=$SECONDS
     log "== $name"
     "$@" || failed+=("$name")
+    log "== $name: $(( SECONDS - step_started ))s"
+}
+# Steps that run side by side with the 2.16 line: each writes its own log, which collect
+# prints once it has ended, with its wall time.
+declare -A background_pid background_log background_started
+background() {
+    local name=$1; shift
+    background_log[$name]=$CACHE_DIR/step-${name//[^a-zA-Z0-9.]/-}.log
+    background_started[$name]=$SECONDS
+    log "== $name, in the background: ${background_log[$name]}"
+    "$@" >"${background_log[$name]}" 2>&1 &
+    background_pid[$name]=$!
+}
+collect() {
+    local name=$1 rc=0
+    wait "${background_pid[$name]}" || rc=$?
+    log "== $name"
+    cat "${background_log[$name]}"
+    [ "$rc" -eq 0 ] || failed+=("$name")
+    log "== $name: ended $(( SECONDS - ${background_started[$name]} ))s after it started"
 }
 
+# Images and tool environments download and build (debootstrap, apt, pip) while the checks
+# that need neither run.
+prepare_environments() {
+    local core
+    "$TESTBED_DIR/images.sh" || return
+    "$TESTBED_DIR/venv.sh" requirements/importer.txt .venv-importer >/dev/null || return
+    for core in 2.19 2.20 2.21; do
+        "$TESTBED_DIR/line.sh" "$core" --prepare || return
+    done
+}
+background "target images and tool environments" prepare_environments
 step yamllint yamllint --strict .
 step "ansible-lint (ansible-core 2.16)" ansible-lint --profile production
 step changelog antsibull-changelog lint
-step sanity bash tests/sanity/run.sh
+step "collection docs" docs/site.sh lint
+step "docs site" docs/site.sh build
+step "sanity (ansible-core 2.16)" bash tests/sanity/run.sh
 step "unit tests" python -m pytest tests/unit -q -p no:cacheprovider --junitxml "$junit/unit.xml"
-step "target images" "$TESTBED_DIR/images.sh"
-step "newest ansible-core environment" "$TESTBED_DIR/venv.sh" requirements/latest.txt .venv-latest
-# That venv's ansible-lint by path (it fails if the venv is missing) and first on PATH (it
-# runs ansible-config and ansible-galaxy by name).
-latest_bin=$REPO_ROOT/.venv-latest/bin
-step "ansible-lint (newest ansible-core)" env PATH="$latest_bin:$PATH" "$latest_bin/ansible-lint" --profile production
-# The two ansible-core lines run the same `molecule test` of every scenario with their
-# own containers, molecule state and JUnit reports (see latest-line.sh), so they run side
-# by side; the newest line's output follows the 2.16 line's.
-latest_log=$CACHE_DIR/latest-line.log
-log "== molecule (newest ansible-core), in the background: $latest_log"
-"$TESTBED_DIR/latest-line.sh" >"$latest_log" 2>&1 &
-latest_pid=$!
-# The packaging test uses a container and a collections path of its own: it runs beside
-# the molecule lines too.
-packaging_log=$CACHE_DIR/packaging.log
-log "== packaging, in the background: $packaging_log"
-python -m pytest tests/integration/packaging -q -p no:cacheprovider --junitxml "$junit/packaging.xml" \
-    >"$packaging_log" 2>&1 &
-packaging_pid=$!
+collect "target images and tool environments"
+# Two lanes beside the 2.16 line, which is the longest: 2.19 then 2.20, and 2.21. Each line
+# has its own containers, molecule state and reports (line.sh).
+lines_2_19_and_2_20() {
+    local rc=0
+    "$TESTBED_DIR/line.sh" 2.19 || rc=$?
+    "$TESTBED_DIR/line.sh" 2.20 || rc=$?
+    return "$rc"
+}
+background "ansible-core 2.19 and 2.20" lines_2_19_and_2_20
+background "ansible-core 2.21" "$TESTBED_DIR/line.sh" 2.21
+# The packaging test uses a container and a collections path of its own; the module code on
+# each target Python, containers of its own too.
+background "packaging and target Pythons" python -m pytest tests/integration/packaging tests/integration/target_pythons \
+    -q -p no:cacheprovider --junitxml "$junit/packaging.xml"
 step "molecule (ansible-core 2.16)" each_scenario molecule test
-latest_rc=0
-wait "$latest_pid" || latest_rc=$?
-cat "$latest_log"
-[ "$latest_rc" -eq 0 ] || failed+=("molecule (newest ansible-core)")
-packaging_rc=0
-wait "$packaging_pid" || packaging_rc=$?
-log "== packaging"
-cat "$packaging_log"
-[ "$packaging_rc" -eq 0 ] || failed+=(packaging)
+collect "ansible-core 2.19 and 2.20"
+collect "ansible-core 2.21"
+collect "packaging and target Pythons"
 
 log "wall time: $(( $(date +%s) - started ))s"
 [ ${#failed[@]} -eq 0 ] || log "failed steps: ${failed[*]}"

@@ -33,9 +33,10 @@ GIT_REPO = "/opt/shop.git"
 # Another application's daemon group (converge's Hello World), which a switch must not touch.
 OTHER_GROUP = "myproject"
 # How long ab runs from the end of a release's build on, and from just before a rollback
-# starts: the switch must come before ab ends, and ab's load slows Ansible down a lot.
-SWITCH_LOAD_SECONDS = 24
-ROLLBACK_LOAD_SECONDS = 24
+# starts: the switch must come before ab ends, and ab's load slows Ansible down a lot (a
+# rollback switched after 25 s with both hosts and three ansible-core lines at work).
+SWITCH_LOAD_SECONDS = 40
+ROLLBACK_LOAD_SECONDS = 40
 LOAD_CLIENTS = 4
 # Enough requests, one after the other, to reach both daemon processes of the shop.
 REQUESTS = 10

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Usage: line.sh CORE [--prepare | MOLECULE TEST ARGS...]     CORE: 2.19 | 2.20 | 2.21
+# An ansible-core line besides the 2.16 one of .venv (test.sh runs that): its own tool
+# environment (requirements/core-CORE.txt in .venv-CORE) and platforms
+# (.config/molecule/core-CORE.yml laid over the shared base).
+#   line.sh 2.21 --prepare    only the tool environment;
+#   line.sh 2.21 -s default   one `molecule test` on that line;
+#   line.sh 2.21              the whole line: ansible-lint, ansible-test sanity, then
+#                             `molecule test` of each of the line's scenarios (below).
+# Lines from 2.20 on need Python >= 3.12: where python3 is older, line.sh runs itself in the
+# controller container (controller.sh, Debian 13's Python 3.13).
+# Lines run beside each other and the 2.16 line, so nothing they write is shared:
+# - containers: modwsgi-coreXY-* (MODWSGI_CONTAINER_PREFIX);
+# - molecule's state and the copy of the collection it installs: ANSIBLE_HOME is
+#   .cache/ansible-CORE instead of ~/.ansible;
+# - JUnit reports: .cache/junit/core-CORE-<scenario>.xml; sanity: .cache/sanity-CORE.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+core=${1:?usage: line.sh CORE [--prepare | MOLECULE TEST ARGS...]}
+shift
+# The scenarios each line runs (the 2.16 line runs them all). Every line runs default,
+# failure and check_mode; the newest line, the one users install today, also the scenarios
+# that lean most on ansible-core itself: include_role loops and deferred handlers (apps),
+# releases and rollback, serial batches (rolling). Keep README.md's platform table in step.
+case $core in
+    2.19 | 2.20) scenarios="default failure check_mode" ;;
+    2.21) scenarios="default failure check_mode apps releases rolling" ;;
+    *) die "no ansible-core line $core (known: 2.19 2.20 2.21)" ;;
+esac
+[ -f "$REPO_ROOT/requirements/core-$core.txt" ] || die "missing requirements/core-$core.txt"
+
+python_ok=$(python3 -c 'import sys; print(int(sys.version_info >= (3, 12)))')
+if [ "${core#2.}" -ge 20 ] && [ "$python_ok" = 0 ]; then
+    exec "$TESTBED_DIR/controller.sh" bash "$TESTBED_DIR/line.sh" "$core" "$@"
+fi
+
+bin=$("$TESTBED_DIR/venv.sh" "$REPO_ROOT/requirements/core-$core.txt" "$REPO_ROOT/.venv-$core")
+[ "${1:-}" != --prepare ] || exit 0
+cd "$REPO_ROOT"
+# molecule runs ansible-galaxy, ansible-playbook and pytest by name: this venv's first.
+export PATH=$bin:$PATH
+export ANSIBLE_HOME=$CACHE_DIR/ansible-$core
+export MODWSGI_CONTAINER_PREFIX=modwsgi-core${core//./}
+# The rolling scenario's three hosts (its platforms replace the base config's): the line's
+# Ubuntu.
+MODWSGI_ROLLING_IMAGE=modwsgi-testbed/target:$(grep -o 'ubuntu-[0-9.]*-[a-z]*' ".config/molecule/core-$core.yml" | head -1)
+export MODWSGI_ROLLING_IMAGE
+mkdir -p "$ANSIBLE_HOME"
+# Where a collections path is set, the copy molecule installs must stay on it.
+[ -z "${ANSIBLE_COLLECTIONS_PATH:-}" ] || export ANSIBLE_COLLECTIONS_PATH=$ANSIBLE_HOME/collections:$ANSIBLE_COLLECTIONS_PATH
+log "ansible-core $(python -c 'import ansible; print(ansible.__version__)') on Python $(python -c 'import platform; print(platform.python_version())'), containers $MODWSGI_CONTAINER_PREFIX-*"
+line_molecule() { molecule -c .config/molecule/config.yml -c ".config/molecule/core-$core.yml" test "$@"; }
+[ $# -eq 0 ] || { line_molecule "$@"; exit; }
+
+failed=()
+step() {
+    local name=$1; shift
+    local step_started=$SECONDS
+    log "== $name (ansible-core $core)"
+    "$@" || failed+=("$name")
+    log "== $name (ansible-core $core): $(( SECONDS - step_started ))s"
+}
+step ansible-lint ansible-lint --profile production
+step sanity env MODWSGI_SANITY_DIR="$CACHE_DIR/sanity-$core" bash tests/sanity/run.sh
+for scenario in $scenarios; do
+    step "molecule $scenario" line_molecule -s "$scenario"
+done
+[ ${#failed[@]} -eq 0 ] || { log "failed on the ansible-core $core line: ${failed[*]}"; exit 1; }
