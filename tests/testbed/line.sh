@@ -22,10 +22,10 @@ shift
 # The scenarios each line runs (the 2.16 line runs them all). Every line runs default,
 # failure and check_mode; the newest line, the one users install today, also the scenarios
 # that lean most on ansible-core itself: include_role loops and deferred handlers (apps),
-# releases and rollback, serial batches (rolling). Keep README.md's platform table in step.
+# serial batches (rolling). Keep README.md's platform table in step.
 case $core in
     2.19 | 2.20) scenarios="default failure check_mode" ;;
-    2.21) scenarios="default failure check_mode apps releases rolling" ;;
+    2.21) scenarios="default failure check_mode apps rolling" ;;
     *) die "no ansible-core line $core (known: 2.19 2.20 2.21)" ;;
 esac
 [ -f "$REPO_ROOT/requirements/core-$core.txt" ] || die "missing requirements/core-$core.txt"
