@@ -16,14 +16,7 @@ set -euo pipefail
 "$TESTBED_DIR/docker-engine.sh"
 "$TESTBED_DIR/base-image.sh" debian:13
 image=modwsgi-testbed/controller:debian-13
-recipe=$(sha256sum "$TESTBED_DIR/images/controller.Dockerfile" | cut -c1-12)
-if [ "$(docker image inspect -f '{{ index .Config.Labels "recipe" }}' "$image" 2>/dev/null)" != "$recipe" ]; then
-    log "$image: building"
-    mkdir -p "$CACHE_DIR"
-    docker build -q --build-arg BASE=debian:13 --label "recipe=$recipe" -t "$image" \
-        -f "$TESTBED_DIR/images/controller.Dockerfile" "$TESTBED_DIR/images" >/dev/null 2>"$CACHE_DIR/controller.err" ||
-        { cat "$CACHE_DIR/controller.err" >&2; die "building $image failed"; }
-fi
+recipe_image "$image" controller.Dockerfile BASE=debian:13
 
 ca_mounts=()
 [ -d /usr/local/share/ca-certificates ] &&

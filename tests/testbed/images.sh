@@ -7,8 +7,13 @@ set -euo pipefail
 
 "$TESTBED_DIR/docker-engine.sh"
 mkdir -p "$CACHE_DIR"
-# The platforms of .config/molecule/config.yml (2.16) and core-*.yml, with their init system.
-for target in ubuntu:18.04=none ubuntu:20.04=none ubuntu:22.04=systemd ubuntu:24.04=none \
-    debian:11=systemd debian:12=systemd debian:13=none; do
-    "$TESTBED_DIR/target-image.sh" "${target%=*}" "${target#*=}" >/dev/null
-done
+# Every target image a molecule platform names (.config/molecule/*.yml, the scenarios'
+# own), tagged DISTRO-VERSION-INIT by target-image.sh.
+grep -ho 'modwsgi-testbed/target:[a-z]*-[0-9.]*-[a-z]*' "$REPO_ROOT"/.config/molecule/*.yml \
+    "$REPO_ROOT"/molecule/*/molecule.yml | sort -u |
+    while read -r tag; do
+        target=${tag#*:}
+        distro=${target%%-*} init=${target##*-}
+        version=${target#"$distro"-} && version=${version%-"$init"}
+        "$TESTBED_DIR/target-image.sh" "$distro:$version" "$init" >/dev/null
+    done

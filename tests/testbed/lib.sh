@@ -32,6 +32,32 @@ checkout_collections_path() {
     echo "$dir"
 }
 
+# Builds TAG from tests/testbed/images/DOCKERFILE with the build arguments NAME=VALUE that
+# follow, unless TAG was built from the same recipe (the Dockerfile's hash, kept as a label):
+# rebuilt when the recipe changes, not only when the tag is missing.
+recipe_image() {
+    local tag=$1 dockerfile=$TESTBED_DIR/images/$2 recipe arg errors build_args=()
+    shift 2
+    recipe=$(sha256sum "$dockerfile" | cut -c1-12)
+    [ "$(docker image inspect -f '{{ index .Config.Labels "recipe" }}' "$tag" 2>/dev/null)" != "$recipe" ] || return 0
+    for arg in "$@"; do build_args+=(--build-arg "$arg"); done
+    log "$tag: building"
+    mkdir -p "$CACHE_DIR"
+    errors=$CACHE_DIR/build-${tag//[^a-zA-Z0-9.-]/-}.err
+    docker build -q "${build_args[@]}" --label "recipe=$recipe" -t "$tag" -f "$dockerfile" "$TESTBED_DIR/images" \
+        >/dev/null 2>"$errors" || { cat "$errors" >&2; die "building $tag failed"; }
+}
+
+# `step NAME COMMAND...` runs COMMAND under a heading, logs its wall time and, when it fails,
+# adds NAME to the caller's `failed` array and goes on.
+step() {
+    local name=$1; shift
+    local step_started=$SECONDS
+    log "== $name"
+    "$@" || failed+=("$name")
+    log "== $name: $(( SECONDS - step_started ))s"
+}
+
 # Runs `"$@" -s <scenario>` for every molecule scenario, going on after a failure (molecule
 # test --all stops at the first), and fails naming the scenarios that failed.
 each_scenario() {

@@ -54,16 +54,9 @@ line_molecule() { molecule -c .config/molecule/config.yml -c ".config/molecule/c
 [ $# -eq 0 ] || { line_molecule "$@"; exit; }
 
 failed=()
-step() {
-    local name=$1; shift
-    local step_started=$SECONDS
-    log "== $name (ansible-core $core)"
-    "$@" || failed+=("$name")
-    log "== $name (ansible-core $core): $(( SECONDS - step_started ))s"
-}
-step ansible-lint ansible-lint --profile production
-step sanity env MODWSGI_SANITY_DIR="$CACHE_DIR/sanity-$core" bash tests/sanity/run.sh
+step "ansible-lint (ansible-core $core)" ansible-lint --profile production
+step "sanity (ansible-core $core)" env MODWSGI_SANITY_DIR="$CACHE_DIR/sanity-$core" bash tests/sanity/run.sh
 for scenario in $scenarios; do
-    step "molecule $scenario" line_molecule -s "$scenario"
+    step "molecule $scenario (ansible-core $core)" line_molecule -s "$scenario"
 done
 [ ${#failed[@]} -eq 0 ] || { log "failed on the ansible-core $core line: ${failed[*]}"; exit 1; }

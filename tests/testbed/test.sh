@@ -18,13 +18,6 @@ rm -rf "$junit" && mkdir -p "$junit"
 cd "$REPO_ROOT"
 
 failed=()
-step() {
-    local name=$1; shift
-    local step_started=$SECONDS
-    log "== $name"
-    "$@" || failed+=("$name")
-    log "== $name: $(( SECONDS - step_started ))s"
-}
 # Steps that run side by side with the 2.16 line: each writes its own log, which collect
 # prints once it has ended, with its wall time.
 declare -A background_pid background_log background_started
@@ -45,13 +38,15 @@ collect() {
     log "== $name: ended $(( SECONDS - ${background_started[$name]} ))s after it started"
 }
 
+# The ansible-core lines besides 2.16 (line.sh), in the order they run.
+other_cores=(2.19 2.20 2.21)
 # Images and tool environments download and build (debootstrap, apt, pip) while the checks
 # that need neither run.
 prepare_environments() {
     local core
     "$TESTBED_DIR/images.sh" || return
     "$TESTBED_DIR/venv.sh" requirements/importer.txt .venv-importer >/dev/null || return
-    for core in 2.19 2.20 2.21; do
+    for core in "${other_cores[@]}"; do
         "$TESTBED_DIR/line.sh" "$core" --prepare || return
     done
 }
@@ -69,18 +64,18 @@ collect "target images and tool environments"
 # Each line has its own containers, molecule state and reports (line.sh).
 other_lines() {
     local core rc=0
-    for core in 2.19 2.20 2.21; do
+    for core in "${other_cores[@]}"; do
         "$TESTBED_DIR/line.sh" "$core" || rc=$?
     done
     return "$rc"
 }
-background "ansible-core 2.19, 2.20 and 2.21" other_lines
+background "ansible-core ${other_cores[*]}" other_lines
 # The packaging test uses a container and a collections path of its own; the module code on
 # each target Python, containers of its own too.
 background "packaging and target Pythons" python -m pytest tests/integration/packaging tests/integration/target_pythons \
     -q -p no:cacheprovider --junitxml "$junit/packaging.xml"
 step "molecule (ansible-core 2.16)" each_scenario molecule test
-collect "ansible-core 2.19, 2.20 and 2.21"
+collect "ansible-core ${other_cores[*]}"
 collect "packaging and target Pythons"
 
 log "wall time: $(( $(date +%s) - started ))s"
