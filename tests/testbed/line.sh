@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Usage: line.sh CORE [--prepare | MOLECULE TEST ARGS...]     CORE: 2.19 | 2.20 | 2.21
+# Usage: line.sh CORE [--prepare | --checks | --scenarios | MOLECULE TEST ARGS...]
+#        CORE: 2.19 | 2.20 | 2.21
 # An ansible-core line besides the 2.16 one of .venv (test.sh runs that): its own tool
 # environment (requirements/core-CORE.txt in .venv-CORE) and platforms
 # (.config/molecule/core-CORE.yml laid over the shared base).
 #   line.sh 2.21 --prepare    only the tool environment;
 #   line.sh 2.21 -s default   one `molecule test` on that line;
-#   line.sh 2.21              the whole line: ansible-lint, ansible-test sanity, then
-#                             `molecule test` of each of the line's scenarios (below).
+#   line.sh 2.21 --checks     ansible-lint and ansible-test sanity;
+#   line.sh 2.21 --scenarios  `molecule test` of each of the line's scenarios (line_scenarios
+#                             in lib.sh);
+#   line.sh 2.21              the whole line: the checks, then the scenarios.
 # Lines from 2.20 on need Python >= 3.12: where python3 is older, line.sh runs itself in the
 # controller container (controller.sh, Debian 13's Python 3.13).
 # Lines run beside each other and the 2.16 line, so nothing they write is shared:
@@ -17,17 +20,11 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-core=${1:?usage: line.sh CORE [--prepare | MOLECULE TEST ARGS...]}
+core=${1:?usage: line.sh CORE [--prepare | --checks | --scenarios | MOLECULE TEST ARGS...]}
 shift
-# The scenarios each line runs (the 2.16 line runs them all). Every line runs default,
-# failure and check_mode; the newest line, the one users install today, also the scenarios
-# that lean most on ansible-core itself: include_role loops and deferred handlers (apps),
-# serial batches (rolling). Keep README.md's platform table in step.
-case $core in
-    2.19 | 2.20) scenarios="default failure check_mode" ;;
-    2.21) scenarios="default failure check_mode apps rolling" ;;
-    *) die "no ansible-core line $core (known: 2.19 2.20 2.21)" ;;
-esac
+if [ "$core" = 2.16 ] || ! scenarios=$(line_scenarios "$core"); then
+    die "no ansible-core line $core (known: 2.19 2.20 2.21; test.sh runs 2.16)"
+fi
 [ -f "$REPO_ROOT/requirements/core-$core.txt" ] || die "missing requirements/core-$core.txt"
 
 python_ok=$(python3 -c 'import sys; print(int(sys.version_info >= (3, 12)))')
@@ -51,12 +48,17 @@ mkdir -p "$ANSIBLE_HOME"
 [ -z "${ANSIBLE_COLLECTIONS_PATH:-}" ] || export ANSIBLE_COLLECTIONS_PATH=$ANSIBLE_HOME/collections:$ANSIBLE_COLLECTIONS_PATH
 log "ansible-core $(python -c 'import ansible; print(ansible.__version__)') on Python $(python -c 'import platform; print(platform.python_version())'), containers $MODWSGI_CONTAINER_PREFIX-*"
 line_molecule() { molecule -c .config/molecule/config.yml -c ".config/molecule/core-$core.yml" test "$@"; }
-[ $# -eq 0 ] || { line_molecule "$@"; exit; }
+case ${1:-} in
+    "" | --checks | --scenarios) ;;
+    *) line_molecule "$@"; exit ;;
+esac
 
 failed=()
-step "ansible-lint (ansible-core $core)" ansible-lint --profile production
-step "sanity (ansible-core $core)" env MODWSGI_SANITY_DIR="$CACHE_DIR/sanity-$core" bash tests/sanity/run.sh
-for scenario in $scenarios; do
-    step "molecule $scenario (ansible-core $core)" line_molecule -s "$scenario"
-done
+if [ "${1:-}" != --scenarios ]; then
+    step "ansible-lint (ansible-core $core)" ansible-lint --profile production
+    step "sanity (ansible-core $core)" env MODWSGI_SANITY_DIR="$CACHE_DIR/sanity-$core" bash tests/sanity/run.sh
+fi
+if [ "${1:-}" != --checks ]; then
+    step "molecule (ansible-core $core)" each_scenario "$scenarios" line_molecule
+fi
 [ ${#failed[@]} -eq 0 ] || { log "failed on the ansible-core $core line: ${failed[*]}"; exit 1; }

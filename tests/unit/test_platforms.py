@@ -11,6 +11,7 @@ __metaclass__ = type
 import glob
 import os
 import re
+import subprocess
 
 import pytest
 import yaml
@@ -53,3 +54,33 @@ def test_readme_table_has_a_row_per_tested_target():
     table = readme.split('## Tested platforms', 1)[1].split('\n## ', 1)[0]
     rows = set(re.findall(r'^\| (Ubuntu|Debian) ([0-9.]+) \|', table, re.MULTILINE))
     assert rows == {(CODENAMES[target][0], target[1]) for target in molecule_targets()}
+
+
+LINES = ('2.16', '2.19', '2.20', '2.21')
+# The README table's letter for each scenario.
+LETTERS = {'default': 'D', 'failure': 'F', 'check_mode': 'C', 'apps': 'A', 'rolling': 'L', 'backends': 'B',
+           'releases': 'R', 'mod_wsgi_pip': 'M', 'django': 'J', 'python_home': 'P', 'walkthrough': 'W'}
+
+
+def line_scenarios(core):
+    """The scenarios tests/testbed/lib.sh gives a line, asked from bash."""
+    output = subprocess.check_output(['bash', '-c', '. tests/testbed/lib.sh && line_scenarios "$0"', core],
+                                     cwd=REPO_ROOT, universal_newlines=True)
+    return set(output.split())
+
+
+def test_every_scenario_runs_on_a_line_and_every_line_runs_the_core_three():
+    scenarios = set(os.listdir(os.path.join(REPO_ROOT, 'molecule')))
+    assert set.union(*(line_scenarios(core) for core in LINES)) == scenarios
+    for core in LINES:
+        assert {'default', 'failure', 'check_mode'} <= line_scenarios(core) <= scenarios
+    assert set(LETTERS) == scenarios
+
+
+def test_readme_table_names_the_scenarios_of_each_line():
+    with open(os.path.join(REPO_ROOT, 'README.md')) as handle:
+        table = handle.read().split('## Tested platforms', 1)[1].split('\n## ', 1)[0]
+    rows = re.findall(r'^\| (?:Ubuntu|Debian) [0-9.]+ \|(.*)\|$', table, re.MULTILINE)
+    for column, core in enumerate(LINES):
+        cells = {row.split('|')[4 + column].strip() for row in rows} - {'—'}
+        assert cells == {' '.join(sorted(LETTERS[scenario] for scenario in line_scenarios(core)))}, core
