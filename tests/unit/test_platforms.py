@@ -48,11 +48,14 @@ def test_role_meta_lists_the_molecule_targets(role):
     assert listed == {CODENAMES[target] for target in molecule_targets()}
 
 
-def test_readme_table_has_a_row_per_tested_target():
+def readme_table():
+    """The README's "Tested platforms" section."""
     with open(os.path.join(REPO_ROOT, 'README.md')) as handle:
-        readme = handle.read()
-    table = readme.split('## Tested platforms', 1)[1].split('\n## ', 1)[0]
-    rows = set(re.findall(r'^\| (Ubuntu|Debian) ([0-9.]+) \|', table, re.MULTILINE))
+        return handle.read().split('## Tested platforms', 1)[1].split('\n## ', 1)[0]
+
+
+def test_readme_table_has_a_row_per_tested_target():
+    rows = set(re.findall(r'^\| (Ubuntu|Debian) ([0-9.]+) \|', readme_table(), re.MULTILINE))
     assert rows == {(CODENAMES[target][0], target[1]) for target in molecule_targets()}
 
 
@@ -71,16 +74,15 @@ def line_scenarios(core):
 
 def test_every_scenario_runs_on_a_line_and_every_line_runs_the_core_three():
     scenarios = set(os.listdir(os.path.join(REPO_ROOT, 'molecule')))
-    assert set.union(*(line_scenarios(core) for core in LINES)) == scenarios
+    by_line = dict((core, line_scenarios(core)) for core in LINES)
+    assert set.union(*by_line.values()) == scenarios
     for core in LINES:
-        assert {'default', 'failure', 'check_mode'} <= line_scenarios(core) <= scenarios
+        assert {'default', 'failure', 'check_mode'} <= by_line[core] <= scenarios
     assert set(LETTERS) == scenarios
 
 
 def test_readme_table_names_the_scenarios_of_each_line():
-    with open(os.path.join(REPO_ROOT, 'README.md')) as handle:
-        table = handle.read().split('## Tested platforms', 1)[1].split('\n## ', 1)[0]
-    rows = re.findall(r'^\| (?:Ubuntu|Debian) [0-9.]+ \|(.*)\|$', table, re.MULTILINE)
+    rows = re.findall(r'^\| (?:Ubuntu|Debian) [0-9.]+ \|(.*)\|$', readme_table(), re.MULTILINE)
     for column, core in enumerate(LINES):
         cells = {row.split('|')[4 + column].strip() for row in rows} - {'—'}
         assert cells == {' '.join(sorted(LETTERS[scenario] for scenario in line_scenarios(core)))}, core
