@@ -22,6 +22,7 @@ options:
   packages:
     description:
       - Debian packages whose installed version is wanted (from C(dpkg-query)).
+      - The module fails on a host without C(dpkg-query), one that is not Debian or Ubuntu.
     type: list
     elements: str
     default: []
@@ -216,9 +217,14 @@ def package_versions(module, names):
     versions = dict((name, None) for name in names)
     if not names:
         return versions
+    # The roles read no facts: this is where a host that is not Debian's kind is refused,
+    # before anything changes on it.
+    dpkg_query = module.get_bin_path('dpkg-query')
+    if dpkg_query is None:
+        module.fail_json(msg='this host has no dpkg-query: modwsgi.deploy supports Debian and Ubuntu only')
     # dpkg-query exits 1 when a name is unknown, but still reports the others.
     dummy, out, dummy = module.run_command(
-        ['dpkg-query', '-W', '-f=${Package} ${db:Status-Status} ${Version}\n'] + names)
+        [dpkg_query, '-W', '-f=${Package} ${db:Status-Status} ${Version}\n'] + names)
     for line in out.splitlines():
         fields = line.split(' ')
         if len(fields) == 3 and fields[0] in versions and fields[1] == 'installed':

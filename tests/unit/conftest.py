@@ -140,13 +140,13 @@ ANSIBLE_PARENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath
 
 @pytest.fixture
 def run_plugin_module(tmp_path, collections_root):
-    """run(module, args, python=..., pythonpath=...) -> (rc, parsed JSON result): the module
-    file run as a program with its arguments in a file, the way Ansible runs it."""
-    def run(module, args, python=sys.executable, pythonpath=(collections_root, ANSIBLE_PARENT)):
+    """run(module, args, python=..., pythonpath=..., environ=...) -> (rc, parsed JSON result): the
+    module file run as a program with its arguments in a file, the way Ansible runs it."""
+    def run(module, args, python=sys.executable, pythonpath=(collections_root, ANSIBLE_PARENT), environ=None):
         args_file = str(tmp_path / 'args.json')
         with open(args_file, 'w') as handle:
             json.dump({'ANSIBLE_MODULE_ARGS': args}, handle)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(pythonpath))
+        env = dict(environ or os.environ, PYTHONPATH=os.pathsep.join(pythonpath))
         proc = subprocess.Popen([python, os.path.join(REPO_ROOT, 'plugins', 'modules', module + '.py'), args_file],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, env=env,
                                 cwd=str(tmp_path))

@@ -112,6 +112,15 @@ def test_packages_report_the_installed_version_or_none(run_module):
     assert result['packages'] == {'dpkg': version, 'no-such-package-x': None}
 
 
+def test_a_host_without_dpkg_is_refused_before_anything_is_read(run_plugin_module, tmp_path):
+    # The roles gather no facts: this refusal is what stops them on a host that is not Debian's kind.
+    # An empty PATH leaves only the sbin directories Ansible adds, where dpkg-query is not.
+    rc, result = run_plugin_module('host_state', {'packages': ['dpkg']}, environ={'PATH': str(tmp_path)})
+    assert rc == 1
+    assert result['failed'] is True
+    assert result['msg'] == 'this host has no dpkg-query: modwsgi.deploy supports Debian and Ubuntu only'
+
+
 def copy_of(tmp_path, executable, name):
     """A copy of executable whose processes show as name (the comm /proc reports)."""
     program = tmp_path / name
