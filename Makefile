@@ -11,12 +11,13 @@ hello:
 test:
 	bash tests/testbed/test.sh
 
-# Optional, not a set-up step: throughput and deploy-time benchmarks in fresh containers,
-# written to docs/benchmarks.md and docs/benchmarks.png (see docs/performance.md), then
-# failed requests per reload, package against pip mod_wsgi (bench/results/reloads.json,
-# quoted in docs/reloads.md), and last the wsgi_app backends, apache against instance: failed
-# requests per change, throughput, CPU and memory (bench/results/backends.json).
-# BENCH_ONLY=throughput|deploy|reloads|backends runs one of them.
+# Optional, not a set-up step: throughput, deploy time and a fleet's controller CPU, in
+# fresh containers, written to docs/benchmarks.md and docs/benchmarks.png (see
+# docs/performance.md); then failed requests per reload, package against pip mod_wsgi
+# (bench/results/reloads.json, quoted in docs/reloads.md), and last the wsgi_app backends,
+# apache against instance: failed requests per change, throughput, CPU and memory
+# (bench/results/backends.json).
+# BENCH_ONLY=throughput|deploy|fleet_cpu|reloads|backends runs one of them.
 bench:
 	bash bench/run.sh
 

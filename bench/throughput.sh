@@ -21,12 +21,22 @@
 # same moment of a busy host. Rows report medians over the rounds of requests/s and of p50 and
 # p99 latency (ab -e). Only ratios within one run mean anything.
 #
+# After the last round and BENCH_IDLE_SECONDS without requests, the RSS of the idle
+# application: the VmRSS of /myapp's mod_wsgi daemon processes, summed, for collection and
+# seed. bench/daemon_rss.py finds them from the host's /proc (root in a container may not
+# read other users' file descriptors): the children of Apache's parent that hold the
+# listening UNIX socket of a mod_wsgi daemon group (Apache's workers close it when they
+# start). Neither name nor user would do: the walkthrough's daemons keep Apache's command
+# line and run as www-data like the workers; the collection's show as (wsgi:myproject) and
+# run as myproject, which is checked. Their number must be the processes= of the site's
+# WSGIDaemonProcess.
+#
 # bench/report.py writes bench/results/throughput.json and prints the ratios, then each cell's
 # server CPU time per request (the container's cgroup CPU time less ab's): where CPU is the
 # limit, static/collection CPU per request bounds collection/static requests/s. Raw ab output
-# stays under .cache/bench/. The containers are removed at the end.
+# and the daemon processes found stay under .cache/bench/. The containers are removed at the end.
 #
-# Environment (all optional): BENCH_ROUNDS=5 BENCH_SECONDS=3
+# Environment (all optional): BENCH_ROUNDS=5 BENCH_SECONDS=3 BENCH_IDLE_SECONDS=5
 #   BENCH_PLATFORMS="ubuntu1804 debian12"; BENCH_KEEP=1 keeps the containers running afterwards
 set -euo pipefail
 
@@ -35,6 +45,7 @@ set -euo pipefail
 
 rounds=${BENCH_ROUNDS:-5}
 seconds=${BENCH_SECONDS:-3}
+idle_seconds=${BENCH_IDLE_SECONDS:-5}
 platforms=${BENCH_PLATFORMS:-ubuntu1804 debian12}
 run_timeout=$((seconds * 3 + 30))  # hard limit around each `docker exec` of ab
 
@@ -215,6 +226,31 @@ for round in $(seq "$rounds"); do
             line+=" $server=$(awk '/^Requests per second/ {print int($4)}' "$out")"
         done
         log "round $round/$rounds $platform keepalive=$ka c=$conc:$line"
+    done
+done
+
+# --- idle memory -----------------------------------------------------------------------
+log "${idle_seconds}s without requests, then the RSS of /myapp's daemon processes"
+sleep "$idle_seconds"
+for platform in "${platform_list[@]}"; do
+    for server in collection seed; do
+        c=$(server_container "$platform" $server)
+        out=$work/idle-rss-$platform-$server.txt
+        echo "META platform=$platform server=$server idle_seconds=$idle_seconds" >"$out"
+        python3 "$BENCH_DIR/daemon_rss.py" "$c" >>"$out" ||
+            die "$c: listing the mod_wsgi daemon processes failed"
+        # mod_wsgi's default is processes=1; each site here has one WSGIDaemonProcess.
+        expected=$(docker exec "$c" sh -c 'cat /etc/apache2/sites-enabled/*.conf /etc/apache2/conf-enabled/*.conf |
+            grep -oE "(^|[[:space:]])processes=[0-9]+" | head -n1 | cut -d= -f2')
+        found=$(($(wc -l <"$out") - 1))
+        [ "$found" = "${expected:-1}" ] ||
+            { cat "$out" >&2; die "$c: $found daemon processes of /myapp, expected ${expected:-1} ($out)"; }
+        if [ $server = collection ] &&
+            awk 'NR > 1 && !($3 == "myproject" && $4 == "(wsgi:myproject)") {bad = 1} END {exit !bad}' "$out"; then
+            cat "$out" >&2
+            die "$c: a daemon process that is not (wsgi:myproject) run by myproject ($out)"
+        fi
+        log "$platform $server: $found daemon processes, RSS $(awk 'NR > 1 {kib += $2} END {print kib}' "$out") KiB"
     done
 done
 
