@@ -72,7 +72,7 @@ ISSUE_17 = (
     ("rss", "idle RSS of /myapp's daemon processes: collection / seed",
      "the RSS of the idle application's daemon processes is reported beside the walkthrough's (no target)."),
 )
-ISSUE_KEYS = [key for key, _, _ in ISSUE_17]
+ISSUE_KEYS = [target[0] for target in ISSUE_17]
 
 # What no tool can beat on this machine: the plain script, the least a first install does.
 SEED_FLEET = "deploy floor: seed shell script, 4 hosts / 1 host"
@@ -370,7 +370,7 @@ def issue_rows(ratios):
     """Issue 17's rows, in its order and each platform's, with a not-measured row for every target and platform that
     has none."""
     rows = [ratio for ratio in ratios if ratio.issue is not None]
-    for key, name, _ in ISSUE_17:
+    for key, name, _text in ISSUE_17:
         for plat in PLATFORM_ORDER:
             if not any(ratio.issue == key and ratio.platform == plat for ratio in rows):
                 rows.append(Ratio(plat, name, None, None, key))
@@ -578,7 +578,7 @@ def report_lines(throughput, deploy, fleet, ratios, chart_name):
         "", "## Targets", "",
         "Issue 17's, with the collection's defaults, on Ubuntu 18.04 and Debian 12, each ratio's numbers measured in "
         "one run:", "",
-    ] + ["- " + text for _, _, text in ISSUE_17] + [""]
+    ] + ["- " + target[2] for target in ISSUE_17] + [""]
     lines += ratio_table(issue_rows(ratios))
     lines += ["", "## Every ratio", ""] + ratio_table([ratio for ratio in ratios if ratio.value is not None])
     lines += ["", "## Throughput", ""] + throughput_section(throughput, chart_name)
