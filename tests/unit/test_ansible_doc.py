@@ -78,7 +78,9 @@ def test_python_home_returns_what_the_roles_read(collections_path):
 def test_role_doc_renders_every_entry_point_and_option(collections_path, role):
     name = 'modwsgi.deploy.' + role
     entry_points = json.loads(ansible_doc(collections_path, '--json', '-t', 'role', name))[name]['entry_points']
-    assert 'main' in entry_points
+    # apache_control's main takes no arguments and has no spec: one would add a validation
+    # task to every play that uses the collection.
+    assert ('main' in entry_points) == (role != 'apache_control')
     text = ansible_doc(collections_path, '-t', 'role', name)
     # The text form lists each option as "- name" (or "= name" when required) followed by
     # its default and type lines.

@@ -94,7 +94,10 @@ class Role(object):
         else:
             data = _load_yaml(self.spec_file) or {}
             specs = data.get('argument_specs') if isinstance(data, dict) else None
-            if not isinstance(specs, dict) or MAIN not in specs:
+            # A role without defaults takes no input at main, which then needs no spec: one
+            # would only add a validation task to every play (apache_control).
+            takes_input = os.path.exists(self.defaults_file)
+            if not isinstance(specs, dict) or (MAIN not in specs and takes_input):
                 self.load_problems.append('%s has no entry point argument_specs.main: add it, with an options '
                                           'mapping.' % _rel(self.spec_file))
             for entry_point, spec in (specs or {}).items():
@@ -120,9 +123,10 @@ class Role(object):
 
     def references(self):
         """{variable: ['file:line', ...]} for every prefixed name in tasks/*.yml, handlers/*.yml, templates/*.j2
-        and vars/*.yml; a role's name in a FQCN (modwsgi.deploy.apache_control) is not a variable, nor is a stem
+        and vars/*.yml; a role's name in a FQCN (modwsgi.deploy.apache_control) or a path (../apache_control/) is
+        not a variable, nor is a stem
         ending in "_" (a comment's "the wsgi_app_venv_* variables")."""
-        pattern = re.compile(r'(?<![.\w])%s[a-z0-9_]*[a-z0-9]\b' % re.escape(self.prefix))
+        pattern = re.compile(r'(?<![./\w])%s[a-z0-9_]*[a-z0-9]\b' % re.escape(self.prefix))
         found = {}
         for path in self.task_files() + self.template_files() + self.vars_files():
             with open(path) as handle:
