@@ -3,6 +3,7 @@ HTTP and HTTPS sharing one daemon group; an HTTP->HTTPS redirect with HSTS; port
 their own, a code directory with a space and the Authorization header passed through."""
 import json
 import os
+import re
 
 from conftest import ansible_playbook, role_playbook, run_playbook
 
@@ -87,13 +88,13 @@ def test_three_changed_apps_reload_apache_once(host):
     applications reloads Apache once, then checks each."""
     graceful = "grep -c 'SIGUSR1' /var/log/apache2/error.log || true"
     before = int(host.check_output(graceful))
-    rc, output = ansible_playbook(CONVERGE, "--limit", host.backend.get_hostname(), "-e", "wsgi_app_threads=9")
+    rc, output = ansible_playbook(CONVERGE, "--limit", host.backend.get_hostname(), "-e", "wsgi_app_threads=9", "-v")
     assert rc == 0, output
     assert int(host.check_output(graceful)) == before + 1
     # Each application was checked after the one reload, and runs the new setting.
     checks = output[output.index("Request each application locally"):]
     for name in APPS:
-        assert "(item=%s: https://127.0.0.1:" % name in checks
+        assert re.search(r'"name": "%s",\s*"url": "https://127\.0\.0\.1:' % name, checks), checks
         assert "processes=2 threads=9" in host.file("/etc/apache2/sites-available/%s.conf" % name).content_string
     assert http(host, "gamma", 8080)["group"] == "gamma"
 
