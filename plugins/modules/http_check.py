@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: http_check
 short_description: Request a host's own web applications until each answers as expected
-version_added: 1.4.0
+version_added: 2.2.0
 description:
   - Sends a GET request for each of O(checks) from the target itself, usually to its loopback
     address, and waits until every one answers with its status and, when asked, a body that

@@ -50,7 +50,7 @@ def assert_documented(name, options, defaults=True):
 
 
 def test_every_module_and_role_is_found():
-    assert MODULES == ['host_state', 'http_check', 'mod_wsgi_build', 'python_home']
+    assert MODULES == ['apache_config', 'host_state', 'http_check', 'mod_wsgi_build', 'python_home']
     assert ROLES == ['apache', 'apache_control', 'wsgi_app']
 
 

@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the modwsgi.deploy collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Writes several Apache files and links as one change that the configuration test judges, and
+puts the previous ones back when it refuses them (modwsgi.deploy.apache_config). Standard
+library only, Python 3.6 and later: the module runs on every supported target."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import os
+import stat
+import tempfile
+
+
+class ConfigError(Exception):
+    pass
+
+
+def read(path):
+    """What is at path: None, ('link', target) or ('file', content, mode, uid, gid)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        return ('link', os.readlink(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError('%s is neither a regular file nor a link' % path)
+    with open(path, 'rb') as handle:
+        return ('file', handle.read(), stat.S_IMODE(info.st_mode), info.st_uid, info.st_gid)
+
+
+def plan(files, links, absent, mode, uid, gid):
+    """The changes that make the host as asked: (path, before, after) for each path whose
+    state differs, after as read() would return it once written (None: removed)."""
+    wanted = [(path, ('file', content, mode, uid, gid)) for path, content in sorted(files.items())]
+    wanted += [(path, ('link', source)) for path, source in sorted(links.items())]
+    wanted += [(path, None) for path in absent]
+    changes = []
+    for path, after in wanted:
+        before = read(path)
+        if before != after:
+            changes.append((path, before, after))
+    return changes
+
+
+def put(path, state):
+    """Makes path hold state (as read() returns it), replacing what is there in one rename, so
+    Apache, logrotate or a reader never sees a half-written file."""
+    if state is None:
+        if os.path.lexists(path):
+            os.unlink(path)
+        return
+    directory, name = os.path.split(path)
+    if not os.path.isdir(directory):
+        raise ConfigError('%s: the directory %s does not exist' % (path, directory))
+    if state[0] == 'link':
+        temporary = os.path.join(directory, '.%s.%d.tmp' % (name, os.getpid()))
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+        os.symlink(state[1], temporary)
+    else:
+        handle, temporary = tempfile.mkstemp(prefix='.%s.' % name, dir=directory)
+        try:
+            os.write(handle, state[1])
+            os.fchown(handle, state[3], state[4])
+            os.fchmod(handle, state[2])
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+    try:
+        os.rename(temporary, path)
+    except OSError:
+        os.unlink(temporary)
+        raise
+
+
+def apply(changes):
+    """Writes the changes; if one fails, those already written are taken back."""
+    done = []
+    try:
+        for path, before, after in changes:
+            put(path, after)
+            done.append((path, before, after))
+    except (OSError, ConfigError):
+        restore(done)
+        raise
+
+
+def restore(changes):
+    """Puts back what was there before the changes, the last change first."""
+    for path, before, after in reversed(changes):
+        put(path, before)
+
+
+def describe(state):
+    """A state as the text of a diff: a file's content, a link's target."""
+    if state is None:
+        return ''
+    if state[0] == 'link':
+        return 'symbolic link to %s\n' % state[1]
+    return state[1].decode('utf-8', 'replace')
+
+
+def attributes(state):
+    if state is None or state[0] == 'link':
+        return {}
+    return {'mode': '%04o' % state[2], 'uid': state[3], 'gid': state[4]}
+
+
+def diff(changes):
+    """One entry per change, as Ansible prints them with --diff: the content, and where only
+    the mode or the owners change, those."""
+    entries = []
+    for path, before, after in changes:
+        before_text, after_text = describe(before), describe(after)
+        if before_text != after_text:
+            entries.append({'before_header': path, 'after_header': path,
+                            'before': before_text, 'after': after_text})
+        if before and after and attributes(before) != attributes(after):
+            entries.append({'before_header': path + ' (attributes)', 'after_header': path + ' (attributes)',
+                            'before': attributes(before), 'after': attributes(after)})
+    return entries
