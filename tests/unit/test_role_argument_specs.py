@@ -87,16 +87,17 @@ class Role(object):
 
         # entry point name -> {option name: option dict}
         self.entry_points = {}
+        # A role without defaults takes no input at main, which then needs no spec: one
+        # would only add a validation task to every play (apache_control).
+        takes_input = os.path.exists(self.defaults_file)
         if not os.path.exists(self.spec_file):
-            self.load_problems.append('%s does not exist: create it with argument_specs.main.options '
-                                      'documenting every variable of %s.'
-                                      % (_rel(self.spec_file), _rel(self.defaults_file)))
+            if takes_input:
+                self.load_problems.append('%s does not exist: create it with argument_specs.main.options '
+                                          'documenting every variable of %s.'
+                                          % (_rel(self.spec_file), _rel(self.defaults_file)))
         else:
             data = _load_yaml(self.spec_file) or {}
             specs = data.get('argument_specs') if isinstance(data, dict) else None
-            # A role without defaults takes no input at main, which then needs no spec: one
-            # would only add a validation task to every play (apache_control).
-            takes_input = os.path.exists(self.defaults_file)
             if not isinstance(specs, dict) or (MAIN not in specs and takes_input):
                 self.load_problems.append('%s has no entry point argument_specs.main: add it, with an options '
                                           'mapping.' % _rel(self.spec_file))

@@ -58,7 +58,7 @@ def test_check_mode_reports_a_stale_file(generator, tmp_path):
 def test_every_option_of_every_entry_point_has_a_row(generator):
     text = generator.render(REPO_ROOT)
     roles = list(_argument_specs())
-    assert {role for role, dummy in roles} >= {'apache', 'apache_control', 'wsgi_app'}
+    assert {role for role, dummy in roles} == {'apache', 'wsgi_app'}
     for role, entry_points in roles:
         assert '## `modwsgi.deploy.%s`' % role in text
         for name, entry_point in entry_points.items():
@@ -72,7 +72,7 @@ def test_row_shows_type_default_choices_and_description(generator):
     assert ('| `wsgi_app_state` | str | `present` | `present`, `absent` | `absent` removes the site'
             in text)
     assert '| `apache_packages` | list of str | `["apache2", "libapache2-mod-wsgi-py3", "logrotate"]` |' in text
-    assert '| `apache_control_written` | list of dict | required |' in text
+    assert '| `wsgi_app_shared_paths.path` | str | required |' in text
 
 
 @pytest.mark.parametrize('source, table, prose', [

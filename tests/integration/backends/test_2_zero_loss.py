@@ -70,7 +70,7 @@ def test_check_mode_reports_the_switch_and_changes_nothing(host, tmp_path):
     before, pid = configuration(host), probe(host, HOST)["ppid"]
     output = deployed(deploy(host, tmp_path, "alpha", "--check", "--diff", wsgi_app_processes=4,
                              wsgi_app_python_home="/srv/alpha/venv-b"))
-    assert "Write the configuration of backend alpha-green" in output
+    assert "Write and test the configuration of backend alpha-green" in output
     assert "changed=0" not in output
     assert configuration(host) == before
     assert probe(host, HOST)["ppid"] == pid
