@@ -138,9 +138,14 @@ groups:
   description: C(gid) of each group of O(groups) that exists.
   returned: always
   type: dict
+systemd:
+  description: Whether systemd runs as the init system (C(/run/systemd/system) exists only then).
+  returned: always
+  type: bool
+  version_added: 2.2.0
 service:
   description:
-    - C(systemd) (whether systemd runs as the init system), C(running) (the systemd unit is active,
+    - C(systemd) (as RV(systemd)), C(running) (the systemd unit is active,
       or without systemd a process of that name runs that is not a zombie), C(enabled) (the systemd unit is enabled, or
       without systemd it has start links in runlevels 2 to 5).
   returned: when O(service) is set
@@ -232,11 +237,14 @@ def package_versions(module, names):
     return versions
 
 
-def service_state(module, name):
+def systemd_runs():
     # /run/systemd/system exists only while systemd is PID 1 (sd_booted); the unit files
     # alone say nothing in a container that never booted it.
-    systemd = os.path.isdir('/run/systemd/system')
-    if systemd:
+    return os.path.isdir('/run/systemd/system')
+
+
+def service_state(module, name):
+    if systemd_runs():
         dummy, active, dummy = module.run_command(['systemctl', 'is-active', name])
         dummy, enabled, dummy = module.run_command(['systemctl', 'is-enabled', name])
         return {'systemd': True, 'running': active.strip() == 'active', 'enabled': enabled.strip() == 'enabled'}
@@ -358,6 +366,7 @@ def main():
         groups=groups,
         found=sorted(matches),
         matches=matches,
+        systemd=systemd_runs(),
     )
     if params['service']:
         result['service'] = service_state(module, params['service'])

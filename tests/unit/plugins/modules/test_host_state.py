@@ -137,6 +137,7 @@ def test_service_without_systemd_is_a_running_process_and_rc_links(run_module, t
     program = copy_of(tmp_path, '/bin/sleep', name)
 
     assert run_module({'service': name})['service'] == {'systemd': False, 'running': False, 'enabled': False}
+    assert run_module({})['systemd'] is False
     process = subprocess.Popen([str(program), '30'])
     # Enabled at boot: start links in runlevels 2 to 5, as update-rc.d writes them.
     links = ['/etc/rc%d.d/S01%s' % (level, name) for level in (2, 3, 4, 5)]
