@@ -9,17 +9,19 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: apache_config
-short_description: Write Apache files and links as one change, tested by Apache or taken back
+short_description: Write Apache files, links and their directories as one change, tested by Apache or taken back
 version_added: 2.2.0
 description:
-  - Makes several files, links (as C(a2enmod), C(a2enconf) and C(a2ensite) make them) and
-    removals on the target as one change, in one task and one connection to the host, instead of
-    a C(ansible.builtin.template) or C(ansible.builtin.file) call per file plus a test and a
-    restore.
-  - Only what differs is written, each file or link in one rename, so Apache never reads a
-    half-written file. Then O(test_command) judges the whole configuration; if it refuses it,
-    every path is put back as it was (content, mode, owners, link or absence) and the module fails
-    with the test's output, so the running server keeps its configuration and nothing reloads.
+  - Makes several files, links (as C(a2enmod), C(a2enconf) and C(a2ensite) make them),
+    directories and removals on the target as one change, in one task and one connection to the
+    host, instead of a C(ansible.builtin.template) or C(ansible.builtin.file) call per file plus
+    a test and a restore.
+  - Only what differs is written, the directories first (made, or given their mode and owners),
+    then each file or link in one rename, so Apache never reads a half-written file. Then
+    O(test_command) judges the whole configuration; if it refuses it, every path is put back as
+    it was (content, mode, owners, link or absence; a directory it made is removed) and the
+    module fails with the test's output, so the running server keeps its configuration and
+    nothing reloads.
   - Reports changed only when something was written, the paths it changed, and with C(--diff) the
     content before and after.
 options:
@@ -41,6 +43,30 @@ options:
   group:
     description:
       - The group of every file of O(files), a group name.
+    type: str
+    default: root
+  directories:
+    description:
+      - Directories to make where they are missing, or to give O(directory_mode),
+        O(directory_owner) and O(directory_group) where they differ, by absolute path. Missing
+        parents are made too, with the same mode and owners, as M(ansible.builtin.file) makes
+        them. What the directories hold is left alone.
+    type: list
+    elements: str
+    default: []
+  directory_mode:
+    description:
+      - The permissions of every directory of O(directories), in octal.
+    type: str
+    default: '0755'
+  directory_owner:
+    description:
+      - The owner of every directory of O(directories), a user name.
+    type: str
+    default: root
+  directory_group:
+    description:
+      - The group of every directory of O(directories), a group name.
     type: str
     default: root
   links:
@@ -75,7 +101,8 @@ attributes:
     platforms: posix
 notes:
   - Uses the Python standard library only, so it runs on any target Python from 3.6.
-  - The parent directory of every path must exist (outside check mode).
+  - The parent directory of every file and link must exist, or be in O(directories) (outside check
+    mode).
 seealso:
   - module: modwsgi.deploy.host_state
     description: Reads the files and links first, so a run with nothing to change skips this task.
@@ -94,6 +121,15 @@ EXAMPLES = r'''
       - /etc/apache2/sites-enabled/000-default.conf
   notify: Reload Apache
 
+- name: Install a WSGI script in a directory of its own, readable by the daemon's group only
+  modwsgi.deploy.apache_config:
+    directories: [/srv/shop, /srv/shop/wsgi]
+    files:
+      /srv/shop/wsgi/shop.wsgi: "{{ lookup('ansible.builtin.file', 'shop.wsgi') }}"
+    group: shop
+    mode: '0640'
+    test_command: []
+
 - name: Judge a second Apache's configuration with its own file
   modwsgi.deploy.apache_config:
     files:
@@ -103,8 +139,8 @@ EXAMPLES = r'''
 
 RETURN = r'''
 changed_paths:
-  description: The paths written, linked or removed (that would be, in check mode), in the order
-    files, links, removals.
+  description: The paths made, written, linked or removed (that would be, in check mode), in the
+    order directories, files, links, removals.
   returned: always
   type: list
   elements: str
@@ -126,7 +162,7 @@ from ansible_collections.modwsgi.deploy.plugins.module_utils.apache_config impor
 
 def input_errors(params):
     errors = []
-    paths = list(params['files']) + list(params['links']) + params['absent']
+    paths = params['directories'] + list(params['files']) + list(params['links']) + params['absent']
     for path in paths:
         if not path.startswith('/') or path.endswith('/'):
             errors.append('every path must be an absolute file path (got %r)' % path)
@@ -139,24 +175,24 @@ def input_errors(params):
     for path, target in params['links'].items():
         if not isinstance(target, str) or not target:
             errors.append('links: the target of %s must be a path' % path)
-    try:
-        if not 0 <= int(params['mode'], 8) <= 0o7777:
-            raise ValueError
-    except ValueError:
-        errors.append('mode must be octal permissions such as 0644 (got %r)' % params['mode'])
+    for option, example in (('mode', '0644'), ('directory_mode', '0755')):
+        try:
+            if not 0 <= int(params[option], 8) <= 0o7777:
+                raise ValueError
+        except ValueError:
+            errors.append('%s must be octal permissions such as %s (got %r)' % (option, example, params[option]))
     return errors
 
 
-def owner_ids(module):
+def owner_ids(module, owner, group):
     """The uid and gid of owner and group, or None in check mode when the account does not exist
     yet (a task before this one would create it)."""
     try:
-        return pwd.getpwnam(module.params['owner']).pw_uid, grp.getgrnam(module.params['group']).gr_gid
+        return pwd.getpwnam(owner).pw_uid, grp.getgrnam(group).gr_gid
     except KeyError:
         if module.check_mode:
             return None, None
-        module.fail_json(msg='owner %s or group %s does not exist on this host'
-                         % (module.params['owner'], module.params['group']))
+        module.fail_json(msg='owner %s or group %s does not exist on this host' % (owner, group))
 
 
 def main():
@@ -166,6 +202,10 @@ def main():
             mode=dict(type='str', default='0644'),
             owner=dict(type='str', default='root'),
             group=dict(type='str', default='root'),
+            directories=dict(type='list', elements='str', default=[]),
+            directory_mode=dict(type='str', default='0755'),
+            directory_owner=dict(type='str', default='root'),
+            directory_group=dict(type='str', default='root'),
             links=dict(type='dict', default={}),
             absent=dict(type='list', elements='str', default=[]),
             test_command=dict(type='list', elements='str', default=['apache2ctl', '-t']),
@@ -176,10 +216,12 @@ def main():
     errors = input_errors(params)
     if errors:
         module.fail_json(msg='; '.join(errors))
-    uid, gid = owner_ids(module)
+    uid, gid = owner_ids(module, params['owner'], params['group'])
+    directory_uid, directory_gid = owner_ids(module, params['directory_owner'], params['directory_group'])
     files = dict((path, content.encode('utf-8')) for path, content in params['files'].items())
     try:
-        changes = plan(files, params['links'], params['absent'], int(params['mode'], 8), uid, gid)
+        changes = plan(files, params['links'], params['absent'], int(params['mode'], 8), uid, gid,
+                       params['directories'], (int(params['directory_mode'], 8), directory_uid, directory_gid))
     except (OSError, ConfigError) as error:
         module.fail_json(msg='cannot read what is in place: %s' % error)
     result = dict(changed=bool(changes), changed_paths=[path for path, before, after in changes])

@@ -147,3 +147,71 @@ def test_a_missing_directory_fails_and_takes_back_what_was_written(run_module, e
                                    str(etc / 'zz-missing' / 'x.conf'): u'x'}, 'test_command': []}, ok=False)
     assert 'the directory %s does not exist' % (etc / 'zz-missing') in result['msg']
     assert snapshot(etc) == before
+
+
+def directories_under(root):
+    """Every directory under root with its mode."""
+    return dict((directory, stat.S_IMODE(os.stat(directory).st_mode)) for directory, dummy, dummy in os.walk(str(root)))
+
+
+def test_directories_are_made_before_the_files_they_hold_then_nothing_changes(run_module, etc):
+    # srv is missing: it is made as a parent, with the same mode.
+    srv = etc.parent / 'srv'
+    app, wsgi = srv / 'shop', srv / 'shop' / 'wsgi'
+    args = {'directories': [str(wsgi), str(app)], 'directory_mode': '0750',
+            'directory_owner': USER, 'directory_group': GROUP,
+            'files': {str(wsgi / 'shop.wsgi'): u'application = None\n'}, 'mode': '0640', 'test_command': []}
+    result = run_module(args)
+    assert result['changed_paths'] == [str(srv), str(app), str(wsgi), str(wsgi / 'shop.wsgi')]
+    assert stat.S_IMODE(os.stat(str(srv)).st_mode) == 0o750
+    assert stat.S_IMODE(os.stat(str(app)).st_mode) == 0o750
+    assert stat.S_IMODE(os.stat(str(wsgi)).st_mode) == 0o750
+    assert (wsgi / 'shop.wsgi').read_text() == u'application = None\n'
+
+    os.chmod(str(app), 0o700)
+    again = run_module(args)
+    assert again['changed_paths'] == [str(app)]
+    assert stat.S_IMODE(os.stat(str(app)).st_mode) == 0o750
+    assert run_module(args)['changed'] is False
+
+
+def test_a_link_to_a_directory_is_that_directory(run_module, etc):
+    target = etc.parent / 'data'
+    target.mkdir(mode=0o700)
+    os.symlink(str(target), str(etc / 'www'))
+    result = run_module({'directories': [str(etc / 'www')], 'directory_owner': USER, 'directory_group': GROUP,
+                         'test_command': []})
+    assert result['changed_paths'] == [str(etc / 'www')]
+    assert os.path.islink(str(etc / 'www'))
+    assert stat.S_IMODE(os.stat(str(target)).st_mode) == 0o755
+
+
+def test_a_refused_change_removes_the_directories_it_made_and_gives_back_modes(run_module, etc):
+    os.chmod(str(etc / 'conf-enabled'), 0o700)
+    before, directories_before = snapshot(etc), directories_under(etc)
+    # conf-available is made as extra's parent, and goes too.
+    new = etc / 'conf-available' / 'extra'
+    result = run_module({'directories': [str(etc / 'conf-enabled'), str(new)],
+                         'directory_owner': USER, 'directory_group': GROUP,
+                         'files': {str(new / 'x.conf'): u'x\n'}, 'test_command': ['false']}, ok=False)
+    assert 'rejected the new configuration' in result['msg']
+    assert snapshot(etc) == before
+    assert directories_under(etc) == directories_before
+
+
+def test_check_mode_reports_directories_and_makes_none(run_module, etc):
+    new = etc / 'mods-available'
+    result = run_module({'directories': [str(new)], 'directory_owner': USER, 'directory_group': GROUP,
+                         'test_command': []}, check=True, diff=True)
+    assert result['changed_paths'] == [str(new)]
+    assert result['diff'][0]['after'] == 'directory\n'
+    assert not new.exists()
+
+
+def test_a_directory_where_a_file_is_is_refused_before_anything_changes(run_module, etc):
+    before = snapshot(etc)
+    site = etc / 'sites-available' / 'old.conf'
+    result = run_module({'directories': [str(site)], 'files': {str(etc / 'sites-available' / 'new.conf'): u'x'},
+                         'directory_owner': USER, 'directory_group': GROUP, 'test_command': []}, ok=False)
+    assert result['msg'] == 'cannot read what is in place: %s is not a directory' % site
+    assert snapshot(etc) == before
