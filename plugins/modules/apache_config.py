@@ -49,7 +49,7 @@ options:
     description:
       - Directories to make where they are missing, or to give O(directory_mode),
         O(directory_owner) and O(directory_group) where they differ, by absolute path. Missing
-        parents are made too, with the same mode and owners, as M(ansible.builtin.file) makes
+        parents are made too, with the same mode and owners, as C(ansible.builtin.file) makes
         them. What the directories hold is left alone.
     type: list
     elements: str
