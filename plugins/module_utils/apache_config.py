@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the modwsgi.deploy collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Writes several Apache files, links and the directories they need as one change that the configuration test judges, and
-puts the previous ones back when it refuses them (modwsgi.deploy.apache_config). Standard
-library only, Python 3.6 and later: the module runs on every supported target."""
+"""Writes several Apache files, links and the directories they need as one change that the
+configuration test judges, and puts the previous ones back when it refuses them
+(modwsgi.deploy.apache_config). Standard library only, Python 3.6 and later: the module runs
+on every supported target."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
@@ -38,7 +39,8 @@ def plan(files, links, absent, mode, uid, gid, directories=(), directory_attribu
     """The changes that make the host as asked: (path, before, after) for each path whose
     state differs, after as read() would return it once written (None: removed). Directories
     come first, each before the ones inside it, so the files they hold have somewhere to go."""
-    wanted = [(path, ('directory',) + tuple(directory_attributes)) for path in sorted(with_missing_parents(directories))]
+    wanted = [(path, ('directory',) + tuple(directory_attributes))
+              for path in sorted(with_missing_parents(directories))]
     wanted += [(path, ('file', content, mode, uid, gid)) for path, content in sorted(files.items())]
     wanted += [(path, ('link', source)) for path, source in sorted(links.items())]
     wanted += [(path, None) for path in absent]

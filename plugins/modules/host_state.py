@@ -243,8 +243,8 @@ def systemd_runs():
     return os.path.isdir('/run/systemd/system')
 
 
-def service_state(module, name):
-    if systemd_runs():
+def service_state(module, name, systemd):
+    if systemd:
         dummy, active, dummy = module.run_command(['systemctl', 'is-active', name])
         dummy, enabled, dummy = module.run_command(['systemctl', 'is-enabled', name])
         return {'systemd': True, 'running': active.strip() == 'active', 'enabled': enabled.strip() == 'enabled'}
@@ -357,6 +357,7 @@ def main():
     matches = search(params['search_pattern'], params['search_in']) if params['search_pattern'] else {}
     # One dpkg-query for the packages asked for and, if its version is wanted, mod_wsgi's.
     versions = package_versions(module, params['packages'] + ([MOD_WSGI_PACKAGE] if params['mod_wsgi'] else []))
+    systemd = systemd_runs()
     result = dict(
         changed=False,
         packages=dict((name, versions[name]) for name in params['packages']),
@@ -366,10 +367,10 @@ def main():
         groups=groups,
         found=sorted(matches),
         matches=matches,
-        systemd=systemd_runs(),
+        systemd=systemd,
     )
     if params['service']:
-        result['service'] = service_state(module, params['service'])
+        result['service'] = service_state(module, params['service'], systemd)
     if params['mod_wsgi']:
         result['mod_wsgi'] = loaded_mod_wsgi(WSGI_LOAD_FILE, versions[MOD_WSGI_PACKAGE])
     module.exit_json(**result)
