@@ -61,9 +61,9 @@ step "unit tests" python -m pytest tests/unit -q -p no:cacheprovider --junitxml 
 collect "target images and tool environments"
 # Two lanes, as the machines have two CPUs (a third slowed every scenario about 2.5 times).
 # In the background, the lines 2.19, 2.20, then 2.21, each its ansible-lint, sanity and
-# scenarios; here, the 2.16 scenarios, then the packaging test (in the last fresh run 3002 s
-# and about 150 s, the other lane 3146 s). Each line has its own containers, molecule state
-# and reports (line.sh).
+# scenarios; here, the 2.16 scenarios, then the packaging test (in the last fresh run 2773 s
+# and 105 s, the other lane 2898 s). Each line has its own containers, molecule state and
+# reports (line.sh).
 other_lines() {
     local core rc=0
     for core in "${other_cores[@]}"; do
@@ -73,9 +73,9 @@ other_lines() {
 }
 background "ansible-core ${other_cores[*]}" other_lines
 step "molecule (ansible-core 2.16)" each_scenario "$(line_scenarios 2.16)" molecule test
-# Not beside both lanes as a third job: there the 2.19 failure scenario it overlapped took
-# 567 s, against 344 s and 313 s on 2.20 and 2.21. The packaging test uses a container and a
-# collections path of its own; the module code on each target Python, containers of its own.
+# Not beside both lanes as a third job: two CPUs, two lanes (the whole run took 3110 s this
+# way, 3332 s the other). The packaging test uses a container and a collections path of its
+# own; the module code on each target Python, containers of its own.
 step "packaging and target Pythons" python -m pytest tests/integration/packaging tests/integration/target_pythons \
     -q -p no:cacheprovider --junitxml "$junit/packaging.xml"
 collect "ansible-core ${other_cores[*]}"
