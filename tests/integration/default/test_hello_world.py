@@ -28,6 +28,12 @@ def test_packages_are_installed(host):
         assert host.package(name).is_installed, name
 
 
+def test_the_first_install_brought_no_python3_apt(host):
+    """Apache and mod_wsgi come in one apt-get transaction of the packages alone: the
+    apt module, which needs python3-apt and would install it itself, never ran."""
+    assert not host.package("python3-apt").is_installed
+
+
 def test_wsgi_module_is_loaded(host):
     assert "wsgi_module (shared)" in host.check_output("apache2ctl -M 2>&1")
 

@@ -55,6 +55,14 @@ def test_daemon_without_python_home_runs_the_server_wide_one(host, get):
     assert "python-home" not in host.file("/etc/apache2/sites-available/inherits.conf").content_string
 
 
+def test_venv_packages_came_without_python3_apt_where_nothing_else_needed_it(host):
+    """On Ubuntu 18.04 the prepare step's apt task brought python3-apt (for Python 3.8);
+    elsewhere the role installed the venv packages with apt-get, not the apt module,
+    which would have installed python3-apt first."""
+    prepared_with_apt = host.system_info.codename == "bionic"
+    assert host.package("python3-apt").is_installed == prepared_with_apt
+
+
 def test_daemon_with_python_home_runs_its_own(host, get, mod_wsgi_python):
     prefix = python_home(host, "/srv/ownhome/venv")["prefix"]
     assert prefix == "/srv/ownhome/venv"
@@ -67,6 +75,7 @@ def test_daemon_with_python_home_runs_its_own(host, get, mod_wsgi_python):
 
 def test_created_virtualenv_has_the_requirements(host, get, mod_wsgi_python):
     assert host.package("python%s-venv" % mod_wsgi_python).is_installed
+    assert host.package("python3-setuptools").is_installed
     assert host.file("/srv/ownhome/venv/bin/pip").exists
     assert served(get, "ownhome")["probe_package"] == "installed from requirements"
     # The server-wide venv has no such package: each Python home is its own.
