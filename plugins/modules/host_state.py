@@ -245,9 +245,12 @@ def systemd_runs():
 
 def service_state(module, name, systemd):
     if systemd:
-        dummy, active, dummy = module.run_command(['systemctl', 'is-active', name])
-        dummy, enabled, dummy = module.run_command(['systemctl', 'is-enabled', name])
-        return {'systemd': True, 'running': active.strip() == 'active', 'enabled': enabled.strip() == 'enabled'}
+        # One systemctl process for both answers (is-active and is-enabled would be two); a
+        # unit systemd does not know shows ActiveState=inactive and no UnitFileState.
+        dummy, out, dummy = module.run_command(['systemctl', 'show', '--property=ActiveState,UnitFileState', '--', name])
+        properties = dict(line.partition('=')[::2] for line in out.splitlines())
+        return {'systemd': True, 'running': properties.get('ActiveState') == 'active',
+                'enabled': properties.get('UnitFileState') == 'enabled'}
     running = False
     for pid in os.listdir('/proc'):
         # "pid (comm) state ...": a zombie (state Z) has exited; under a PID 1 that reaps
