@@ -122,14 +122,18 @@ class Role(object):
     def vars_files(self):
         return sorted(glob.glob(os.path.join(self.dir, 'vars', '*.yml')))
 
+    def plugin_files(self):
+        """The Python that reads the role's variables itself (wsgi_app_input.py, its input check)."""
+        return sorted(glob.glob(os.path.join(REPO_ROOT, 'plugins', 'plugin_utils', self.name + '_*.py')))
+
     def references(self):
-        """{variable: ['file:line', ...]} for every prefixed name in tasks/*.yml, handlers/*.yml, templates/*.j2
-        and vars/*.yml; a role's name in a FQCN (modwsgi.deploy.apache_control) or a path (../apache_control/) is
+        """{variable: ['file:line', ...]} for every prefixed name in tasks/*.yml, handlers/*.yml, templates/*.j2,
+        vars/*.yml and the role's plugin_utils; a role's name in a FQCN (modwsgi.deploy.apache_control) or a path (../apache_control/) is
         not a variable, nor is a stem
         ending in "_" (a comment's "the wsgi_app_venv_* variables")."""
         pattern = re.compile(r'(?<![./\w])%s[a-z0-9_]*[a-z0-9]\b' % re.escape(self.prefix))
         found = {}
-        for path in self.task_files() + self.template_files() + self.vars_files():
+        for path in self.task_files() + self.template_files() + self.vars_files() + self.plugin_files():
             with open(path) as handle:
                 for number, line in enumerate(handle, 1):
                     for name in pattern.findall(line):
@@ -350,8 +354,8 @@ def check_options_used(role):
     for name in sorted(role.main_options):
         if name not in used:
             problems.append(
-                'option %s of argument_specs.main in %s is never used in %s/tasks/*.yml, templates/*.j2 or vars/*.yml: '
-                'use it, or remove it from the spec and from %s.'
+                'option %s of argument_specs.main in %s is never used in %s/tasks/*.yml, templates/*.j2, vars/*.yml '
+                'or its plugin_utils: use it, or remove it from the spec and from %s.'
                 % (name, _rel(role.spec_file), _rel(role.dir), _rel(role.defaults_file)))
     return problems
 

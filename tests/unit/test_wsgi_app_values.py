@@ -37,14 +37,14 @@ NOT_WRITTEN_TO_APACHE = {
     'wsgi_app_script_src': 'a file on the controller; checked to exist',
     'wsgi_app_script_content': "the application's own code, written as the WSGI script",
     'wsgi_app_health_check_body': 'a regular expression the health check matches',
-    'wsgi_app_source': 'controller paths and a repository the target clones; preflight.yml checks each key '
+    'wsgi_app_source': 'controller paths and a repository the target clones; the input check tests each key '
                        '(repo a word, version a git_version, strip_components a whole number)',
     'wsgi_app_release_requirements': 'a file inside the release for pip; checked to be a relative path without ".."',
     'wsgi_app_release_wheels': 'a directory on the controller; checked to exist',
     'wsgi_app_release_commands': 'argument lists run without a shell; checked to be lists of strings',
     'wsgi_app_after_switch_commands': 'argument lists run without a shell; checked to be lists of strings',
 }
-# Options of free-form type checked by their own loop in tasks/preflight.yml.
+# Options of free-form type checked by their own loop in plugins/plugin_utils/wsgi_app_input.py.
 CHECKED_ONE_BY_ONE = {'wsgi_app_aliases', 'wsgi_app_daemon_options', 'wsgi_app_environment', 'wsgi_app_shared_paths',
                       'wsgi_app_backend_ports'}
 

@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the modwsgi.deploy collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: wsgi_app_input_errors
+version_added: 2.2.0
+short_description: The problems with a host's variables for the wsgi_app role
+description:
+  - Returns what the P(modwsgi.deploy.wsgi_app#role) role's preflight refuses beyond its argument specs, one
+    sentence per problem naming the variable, for the host the lookup runs for; nothing when every
+    value is acceptable.
+  - It checks that each value the role writes into an Apache file, the WSGI script or the health
+    check is of its kind (a path, a name, a URL path, a host name; no character that would end a
+    directive), the WSGIDaemonProcess options in O(modwsgi.deploy.wsgi_app#role:main:wsgi_app_daemon_options),
+    the numbers' ranges, the options that only work together, the release source and, on the
+    controller, the files the role would copy.
+  - It reads the role's variables itself, resolving only those a check needs, and takes no terms.
+    Call it after the role's defaults and vars are loaded (in the role, or with the role's
+    C(vars/main.yml) and C(defaults/main.yml) in the play) to check an inventory before a deploy.
+options: {}
+author: "modwsgi.deploy contributors (!UNKNOWN)"
+'''
+
+EXAMPLES = r'''
+- name: Refuse the application's variables before anything changes
+  ansible.builtin.fail:
+    msg: "{{ problems | join('\n') }}"
+  when: problems | length > 0
+  vars:
+    problems: "{{ query('modwsgi.deploy.wsgi_app_input_errors') }}"
+'''
+
+RETURN = r'''
+_raw:
+  description: One sentence per problem, each naming the variable and showing the value as JSON.
+  type: list
+  elements: str
+'''
+
+from ansible.plugins.loader import lookup_loader
+from ansible.plugins.lookup import LookupBase
+
+from ansible_collections.modwsgi.deploy.plugins.plugin_utils.wsgi_app_input import input_errors
+
+
+class LookupModule(LookupBase):
+
+    def run(self, terms, variables=None, **kwargs):
+        resolver = lookup_loader.get('ansible.builtin.vars', loader=self._loader, templar=self._templar)
+
+        def value(name):
+            return resolver.run([name], variables)[0]
+
+        def file_found(path):
+            # Where the role's copy task looks: the files/ of the role, then of the playbook.
+            return self.find_file_in_search_path(variables, 'files', path, ignore_missing=True) is not None
+
+        return input_errors(value, file_found)

@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the modwsgi.deploy collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""wsgi_app_input_errors: the wsgi_app role's input check, run by a real ansible-playbook
+over the role's own defaults and vars. The molecule failure scenario proves every refusal
+on real hosts, before anything changes; this proves the lookup itself: what it reports,
+that it resolves only the variables its checks need, and where it looks for files."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import base64
+import json
+import os
+import subprocess
+import sys
+
+import yaml
+
+from conftest import REPO_ROOT
+
+ROLE = os.path.join(REPO_ROOT, 'roles', 'wsgi_app')
+
+
+def input_errors(tmp_path, **variables):
+    collections = tmp_path / 'collections' / 'ansible_collections' / 'modwsgi'
+    if not collections.exists():
+        collections.mkdir(parents=True)
+        (collections / 'deploy').symlink_to(REPO_ROOT)
+    out = tmp_path / 'errors.b64'
+    playbook = tmp_path / 'playbook.yml'
+    playbook.write_text(yaml.safe_dump([{
+        'hosts': 'localhost', 'gather_facts': False,
+        'vars_files': [os.path.join(ROLE, 'defaults', 'main.yml'), os.path.join(ROLE, 'vars', 'main.yml')],
+        'tasks': [{'ansible.builtin.copy': {
+            # base64: ansible-core 2.16 would turn a JSON text back into data before copy writes it.
+            'content': "{{ query('modwsgi.deploy.wsgi_app_input_errors') | to_json | b64encode }}",
+            'dest': str(out), 'mode': '0644'}}],
+    }]))
+    # Extra vars: above the role defaults the play loads as vars_files.
+    extra = dict(variables, ansible_python_interpreter=sys.executable)
+    ansible_playbook = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+    result = subprocess.run([ansible_playbook, '-i', 'localhost,', '-c', 'local', '-e', json.dumps(extra), str(playbook)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False,
+                            env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / 'collections')))
+    assert result.returncode == 0, result.stdout
+    return json.loads(base64.b64decode(out.read_text()))
+
+
+def test_the_defaults_pass(tmp_path):
+    assert input_errors(tmp_path) == []
+
+
+def test_every_problem_at_once_naming_the_variable_with_the_value_as_json(tmp_path):
+    errors = input_errors(tmp_path, wsgi_app_name='my app', wsgi_app_port=0, wsgi_app_mount='/a\nb',
+                          wsgi_app_server_aliases=['ok.example', 'a b'],
+                          wsgi_app_daemon_options={'threads': 3, 'maximum-request': 1, 'server-metrics': True,
+                                                   'umask': '0027'},
+                          wsgi_app_environment={'1X': 'x'}, wsgi_app_user='root')
+    assert errors == [
+        'wsgi_app_name must be letters, digits, ".", "_" and "-", starting with a letter or digit (got "my app")',
+        'wsgi_app_mount must be a URL path starting with "/" without white space, quotes, backslashes or control'
+        ' characters (got "/a\\nb")',
+        # The health check requests the mount by default.
+        'wsgi_app_health_check_path must be a URL path starting with "/" without white space, quotes, backslashes or'
+        ' control characters (got "/a\\nb")',
+        'wsgi_app_server_aliases entries must be a host name, address or wildcard pattern without white space'
+        ' (got "a b")',
+        'wsgi_app_daemon_options: threads is written by the role; set wsgi_app_threads',
+        'wsgi_app_daemon_options: "maximum-request" is not a WSGIDaemonProcess option (options: connect-timeout,'
+        ' cpu-priority, cpu-time-limit, deadlock-timeout, eviction-timeout, graceful-timeout, header-buffer-size,'
+        ' inactivity-timeout, interrupt-timeout, listen-backlog, maximum-requests, memory-limit, queue-timeout,'
+        ' receive-buffer-size, request-timeout, response-buffer-size, response-flush-delay, response-socket-timeout,'
+        ' restart-interval, send-buffer-size, server-metrics, shutdown-timeout, socket-timeout, stack-size,'
+        ' startup-timeout, switch-interval, umask, virtual-memory-limit)',
+        'wsgi_app_daemon_options: server-metrics must be On or Off (got true)',
+        'wsgi_app_environment needs variable names of letters, digits and "_", not starting with a digit and string'
+        ' values without NUL characters (got "1X")',
+        'wsgi_app_port must be between 1 and 65535 (got 0)',
+        'wsgi_app_user and wsgi_app_group must not be root: the daemon must not be able to change its own code',
+    ]
+
+
+def test_numbers_are_read_as_jinja_int_reads_them(tmp_path):
+    assert input_errors(tmp_path, wsgi_app_processes='many', wsgi_app_threads='4', wsgi_app_hsts_max_age=-1) == [
+        'wsgi_app_processes must be at least 1 (got many)',
+        'wsgi_app_hsts_max_age must be 0 or more seconds (got -1)',
+    ]
+
+
+def test_only_the_variables_a_check_needs_are_resolved(tmp_path):
+    # Without a source, the source's controller path is never resolved: an undefined
+    # variable behind it would fail the lookup if it were.
+    assert input_errors(tmp_path, wsgi_app_source_path='{{ undefined_on_purpose }}') == []
+
+
+def test_controller_files_are_found_where_the_role_copies_them_from(tmp_path):
+    source = tmp_path / 'shop'
+    (source / '.venv').mkdir(parents=True)
+    (tmp_path / 'files').mkdir()
+    (tmp_path / 'files' / 'app.wsgi').write_text('application = None\n')
+    # Relative paths: the source from the playbook's directory, the script from its files/.
+    errors = input_errors(tmp_path, wsgi_app_source={'type': 'directory', 'path': 'shop'},
+                          wsgi_app_script_src='app.wsgi')
+    assert errors == ['wsgi_app_source.path "shop" holds .venv, a virtualenv made on the controller that would not'
+                      ' run on the target; leave it out (wsgi_app_release_requirements builds one per release)']
+    assert input_errors(tmp_path, wsgi_app_script_src='missing.wsgi') == [
+        'wsgi_app_script_src "missing.wsgi" is not a file on the controller (relative paths are looked up in the'
+        ' files/ directories of the role and the playbook)']
