@@ -17,10 +17,21 @@ description:
     directive), the WSGIDaemonProcess options in O(modwsgi.deploy.wsgi_app#role:main:wsgi_app_daemon_options),
     the numbers' ranges, the options that only work together, the release source and, on the
     controller, the files the role would copy.
-  - It reads the role's variables itself, resolving only those a check needs, and takes no terms.
-    Call it after the role's defaults and vars are loaded (in the role, or with the role's
-    C(vars/main.yml) and C(defaults/main.yml) in the play) to check an inventory before a deploy.
-options: {}
+  - With the term V(host), it checks the variables against what the role's
+    M(modwsgi.deploy.host_state) read found on the host (registered as C(wsgi_app_host_state)),
+    the mod_wsgi release a daemon option needs, a daemon process group name or a backend port
+    another file uses, certificates and the virtualenv in place, the release links, and
+    C(WSGIRestrictEmbedded) for embedded mode.
+  - It reads the role's variables itself, resolving only those a check needs. Call it after the
+    role's defaults and vars are loaded (in the role, or with the role's C(vars/main.yml) and
+    C(defaults/main.yml) in the play), for example to check an inventory before a deploy.
+options:
+  _terms:
+    description: Which checks to run, V(input) (the variables alone) or V(host).
+    type: list
+    elements: str
+    choices: [input, host]
+    default: [input]
 author: "modwsgi.deploy contributors (!UNKNOWN)"
 '''
 
@@ -31,6 +42,13 @@ EXAMPLES = r'''
   when: problems | length > 0
   vars:
     problems: "{{ query('modwsgi.deploy.wsgi_app_input_errors') }}"
+
+- name: Refuse them against what the role's host_state read found
+  ansible.builtin.fail:
+    msg: "{{ problems | join('\n') }}"
+  when: problems | length > 0
+  vars:
+    problems: "{{ query('modwsgi.deploy.wsgi_app_input_errors', 'host') }}"
 '''
 
 RETURN = r'''
@@ -40,10 +58,11 @@ _raw:
   elements: str
 '''
 
+from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.modwsgi.deploy.plugins.plugin_utils.wsgi_app_input import input_errors
+from ansible_collections.modwsgi.deploy.plugins.plugin_utils.wsgi_app_input import host_errors, input_errors
 
 
 class LookupModule(LookupBase):
@@ -58,4 +77,9 @@ class LookupModule(LookupBase):
             # Where the role's copy task looks: the files/ of the role, then of the playbook.
             return self.find_file_in_search_path(variables, 'files', path, ignore_missing=True) is not None
 
-        return input_errors(value, file_found)
+        checks = list(terms) or ['input']
+        unknown = [check for check in checks if check not in ('input', 'host')]
+        if unknown:
+            raise AnsibleLookupError('wsgi_app_input_errors: the checks are input and host, not %s' % ', '.join(map(str, unknown)))
+        return [problem for check in checks
+                for problem in (input_errors(value, file_found) if check == 'input' else host_errors(value))]

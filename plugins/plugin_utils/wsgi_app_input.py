@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the modwsgi.deploy collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the wsgi_app role refuses that argument_specs cannot express: the lookup
-modwsgi.deploy.wsgi_app_input_errors runs it for the role's preflight.
+"""What the wsgi_app role refuses that argument_specs cannot express, from the variables
+alone (input_errors) and against what the role's host_state read found (host_errors): the
+lookup modwsgi.deploy.wsgi_app_input_errors runs them for the role's preflight.
 
 The checks read the role's variables through a function, so that only the variables a
 check needs are resolved: a value is compared as Jinja's `string` filter shows it, and a
@@ -19,7 +20,7 @@ import re
 from collections.abc import Mapping
 
 from ansible.module_utils.common.collections import is_iterable
-from ansible.module_utils.common.json import AnsibleJSONEncoder
+from ansible.module_utils.compat.version import LooseVersion
 
 SOURCE_KEYS = {'directory': ['type', 'path'], 'archive': ['type', 'path', 'strip_components'],
                'git': ['type', 'repo', 'version']}
@@ -44,7 +45,8 @@ def as_int(value):
 
 
 def as_json(value):
-    return json.dumps(value, cls=AnsibleJSONEncoder)
+    """The value as the to_json filter shows it (the role's values are YAML's types)."""
+    return json.dumps(value, default=str)
 
 
 def matches(pattern, value):
@@ -63,15 +65,13 @@ def unique(values):
     return seen
 
 
-class InputCheck(object):
-    """The problems with one host's wsgi_app variables. value(name) returns a variable
-    resolved for the host; file_found(path) whether a file to copy exists on the
-    controller, where the role's copy task would look for it."""
+class Values(object):
+    """One host's wsgi_app variables, each resolved at its first use: value(name) returns a
+    variable resolved for the host. The problems found are collected in order."""
 
-    def __init__(self, value, file_found):
+    def __init__(self, value):
         self._value = value
         self._values = {}
-        self._file_found = file_found
         self.problems = []
 
     def __getitem__(self, name):
@@ -84,6 +84,16 @@ class InputCheck(object):
 
     def refuse(self, problem):
         self.problems.append(problem)
+
+
+class InputCheck(Values):
+    """The problems with the variables themselves, before the host is read. file_found(path)
+    tells whether a file to copy exists on the controller, where the role's copy task would
+    look for it."""
+
+    def __init__(self, value, file_found):
+        super(InputCheck, self).__init__(value)
+        self._file_found = file_found
 
     def run(self):
         for check in (self.check_value_kinds, self.check_aliases, self.check_daemon_options,
@@ -304,6 +314,112 @@ class InputCheck(object):
                         ' files/ directories of the role and the playbook)' % as_json(source))
 
 
+class HostCheck(Values):
+    """The problems of one host's wsgi_app variables against what the role's host_state
+    read (wsgi_app_host_state) found on the host."""
+
+    def run(self):
+        if self['wsgi_app_state'] != 'present':
+            return self.problems
+        state = self['wsgi_app_host_state']
+        paths = state['paths']
+        self.check_daemon_options(state['mod_wsgi'])
+        self.check_daemon_group_name(state['matches'])
+        self.check_mod_wsgi_loaded(state['mod_wsgi'], paths)
+        self.check_backend_ports(state['matches'])
+        self.check_certificates(state['packages'], paths)
+        self.check_python_home(paths)
+        self.check_release_links(paths)
+        self.check_embedded(state['content'])
+        return self.problems
+
+    def check_daemon_options(self, mod_wsgi):
+        release = mod_wsgi.get('version')
+        table = self['wsgi_app_daemon_option_table']
+        # Unknown only in check mode before the apache role's first installation.
+        if not release:
+            return
+        for option in self['wsgi_app_daemon_options']:
+            since = table.get(option, {}).get('since')
+            if since and LooseVersion(release) < LooseVersion(since):
+                self.refuse("wsgi_app_daemon_options: %s needs mod_wsgi %s or later, this host's is %s (%s); leave it"
+                            " out, or build a newer mod_wsgi (modwsgi.deploy.apache with apache_mod_wsgi_source pip)"
+                            % (option, since, release, mod_wsgi.get('source')))
+
+    def check_daemon_group_name(self, matches):
+        backend_files = self['wsgi_app_backend_config_dir'] + '/'
+        for path, lines in matches.items():
+            if (path != self['wsgi_app_config_enabled'] and not path.startswith(backend_files)
+                    and any(re.search(self['wsgi_app_daemon_line'], line) for line in lines)):
+                self.refuse('wsgi_app_name %s is already the name of a daemon process group in %s; mod_wsgi group'
+                            ' names are server-wide, so give this application its own.' % (self['wsgi_app_name'], path))
+
+    def check_mod_wsgi_loaded(self, mod_wsgi, paths):
+        if (self['wsgi_app_backend'] == 'apache' and mod_wsgi.get('exists', False)
+                and not paths.get('/etc/apache2/mods-enabled/wsgi.load', {}).get('exists', False)):
+            self.refuse("this Apache does not load mod_wsgi (the apache role's apache_mod_wsgi_enabled is false), so"
+                        " wsgi_app_backend apache has nothing to run the application in; use wsgi_app_backend instance")
+
+    def check_backend_ports(self, matches):
+        if self['wsgi_app_backend'] != 'instance':
+            return
+        ports = unique(as_int(port) for port in self['wsgi_app_backend_ports'])
+        other_ports = self['wsgi_app_other_ports']
+        for port in ports:
+            if port in other_ports:
+                self.refuse('wsgi_app_backend_ports holds %d, a port an enabled site answers on; choose a free one' % port)
+        backend_files = self['wsgi_app_backend_config_dir'] + '/'
+        for path, lines in matches.items():
+            if not path.startswith(backend_files) or path in self['wsgi_app_backend_configs']:
+                continue
+            listening = [int(port) for line in lines if re.search(self['wsgi_app_backend_listen_line'], line)
+                         for port in re.findall(':([0-9]+)', line)]
+            for port in ports:
+                if port in listening:
+                    self.refuse('wsgi_app_backend_ports holds %d, the port of the backend instance in %s; choose a free'
+                                ' one' % (port, path))
+
+    def check_certificates(self, packages, paths):
+        # ssl-cert, installed by this role when missing, brings the snakeoil pair.
+        if not self['wsgi_app_tls'] or (not packages.get('ssl-cert', True)
+                                        and self['wsgi_app_tls_certificate'] == '/etc/ssl/certs/ssl-cert-snakeoil.pem'):
+            return
+        for name in ('wsgi_app_tls_certificate', 'wsgi_app_tls_certificate_key', 'wsgi_app_tls_certificate_chain'):
+            path = self[name]
+            if path and paths.get(path, {}).get('type', '') not in ('file', 'link'):
+                self.refuse('%s %s is not a file on the host; install the certificate first' % (name, path))
+
+    def check_python_home(self, paths):
+        home = self['wsgi_app_python_home']
+        if (self['wsgi_app_python_home_create'] and paths[home]['exists']
+                and not paths[home + '/pyvenv.cfg']['exists']):
+            self.refuse('wsgi_app_python_home %s exists and is not a virtualenv (no pyvenv.cfg), so'
+                        ' wsgi_app_python_home_create will not turn it into one; choose a new path or remove it' % home)
+
+    def check_release_links(self, paths):
+        if not self['wsgi_app_source']:
+            return
+        for path in (self['wsgi_app_current'], self['wsgi_app_previous']):
+            if paths[path]['exists'] and paths[path]['type'] != 'link':
+                self.refuse('%s is a %s, not the link to a release the role keeps there; move it away or choose another'
+                            ' wsgi_app_root' % (path, paths[path]['type']))
+        release = paths.get(self['wsgi_app_release_dir'], {})
+        if release.get('exists') and release['type'] != 'directory':
+            self.refuse('%s is a %s, not a release directory' % (self['wsgi_app_release_dir'], release['type']))
+
+    def check_embedded(self, content):
+        if self['wsgi_app_mode'] == 'embedded' and re.search(r'(?mi)^\s*WSGIRestrictEmbedded\s+On\s*$',
+                                                             content.get('/etc/apache2/conf-available/mod-wsgi.conf') or ''):
+            self.refuse("wsgi_app_mode embedded needs Python in Apache's own processes, which WSGIRestrictEmbedded On"
+                        " (apache_wsgi_restrict_embedded, /etc/apache2/conf-available/mod-wsgi.conf) forbids; set"
+                        " apache_wsgi_restrict_embedded to false or keep wsgi_app_mode daemon")
+
+
 def input_errors(value, file_found):
-    """The problems, one sentence each, in the order the role reports them."""
+    """The problems with the variables, one sentence each."""
     return InputCheck(value, file_found).run()
+
+
+def host_errors(value):
+    """The problems of the variables against the host_state read, one sentence each."""
+    return HostCheck(value).run()

@@ -22,7 +22,7 @@ from conftest import REPO_ROOT
 ROLE = os.path.join(REPO_ROOT, 'roles', 'wsgi_app')
 
 
-def input_errors(tmp_path, **variables):
+def input_errors(tmp_path, check='input', **variables):
     collections = tmp_path / 'collections' / 'ansible_collections' / 'modwsgi'
     if not collections.exists():
         collections.mkdir(parents=True)
@@ -34,7 +34,7 @@ def input_errors(tmp_path, **variables):
         'vars_files': [os.path.join(ROLE, 'defaults', 'main.yml'), os.path.join(ROLE, 'vars', 'main.yml')],
         'tasks': [{'ansible.builtin.copy': {
             # base64: ansible-core 2.16 would turn a JSON text back into data before copy writes it.
-            'content': "{{ query('modwsgi.deploy.wsgi_app_input_errors') | to_json | b64encode }}",
+            'content': "{{ query('modwsgi.deploy.wsgi_app_input_errors', '%s') | to_json | b64encode }}" % check,
             'dest': str(out), 'mode': '0644'}}],
     }]))
     # Extra vars: above the role defaults the play loads as vars_files.
@@ -107,3 +107,73 @@ def test_controller_files_are_found_where_the_role_copies_them_from(tmp_path):
     assert input_errors(tmp_path, wsgi_app_script_src='missing.wsgi') == [
         'wsgi_app_script_src "missing.wsgi" is not a file on the controller (relative paths are looked up in the'
         ' files/ directories of the role and the playbook)']
+
+
+def host_state(paths=None, matches=None, mod_wsgi=None, content=None):
+    """A modwsgi.deploy.host_state result as the role registers it."""
+    return {'paths': paths or {}, 'matches': matches or {}, 'packages': {'ssl-cert': '1.1.2'},
+            'mod_wsgi': mod_wsgi or {'exists': True, 'version': '6.1.1', 'source': 'pip'},
+            'content': content or {}}
+
+
+def host_errors(tmp_path, state, **variables):
+    return input_errors(tmp_path, check='host', wsgi_app_host_state=state, **variables)
+
+
+ENABLED = {'/etc/apache2/mods-enabled/wsgi.load': {'exists': True, 'type': 'link'}}
+
+
+def test_the_host_as_site_yml_leaves_it_passes(tmp_path):
+    assert host_errors(tmp_path, host_state(paths=ENABLED, matches={
+        # Its own site, about to be rewritten.
+        '/etc/apache2/sites-enabled/mydomain.conf': ['<VirtualHost *:80>', '    WSGIDaemonProcess myproject user=x']})) == []
+
+
+def test_what_the_host_holds_is_refused(tmp_path):
+    state = host_state(
+        paths=dict(ENABLED, **{'/srv/venv': {'exists': True, 'type': 'directory'},
+                               '/srv/venv/pyvenv.cfg': {'exists': False},
+                               '/etc/ssl/certs/mine.pem': {'exists': False},
+                               '/etc/ssl/private/ssl-cert-snakeoil.key': {'exists': True, 'type': 'file'}}),
+        matches={'/etc/apache2/sites-enabled/other.conf': ['WSGIDaemonProcess myproject threads=1']},
+        mod_wsgi={'exists': True, 'version': '4.9.0', 'source': 'package'})
+    assert host_errors(tmp_path, state, wsgi_app_daemon_options={'switch-interval': '0.005'},
+                       wsgi_app_python_home='/srv/venv', wsgi_app_python_home_create=True,
+                       wsgi_app_tls=True, wsgi_app_tls_certificate='/etc/ssl/certs/mine.pem') == [
+        "wsgi_app_daemon_options: switch-interval needs mod_wsgi 6.0.0 or later, this host's is 4.9.0 (package); leave"
+        " it out, or build a newer mod_wsgi (modwsgi.deploy.apache with apache_mod_wsgi_source pip)",
+        'wsgi_app_name myproject is already the name of a daemon process group in /etc/apache2/sites-enabled/other.conf;'
+        ' mod_wsgi group names are server-wide, so give this application its own.',
+        'wsgi_app_tls_certificate /etc/ssl/certs/mine.pem is not a file on the host; install the certificate first',
+        'wsgi_app_python_home /srv/venv exists and is not a virtualenv (no pyvenv.cfg), so wsgi_app_python_home_create'
+        ' will not turn it into one; choose a new path or remove it',
+    ]
+
+
+def test_an_apache_without_mod_wsgi_or_restricting_it_is_refused(tmp_path):
+    assert host_errors(tmp_path, host_state()) == [
+        "this Apache does not load mod_wsgi (the apache role's apache_mod_wsgi_enabled is false), so wsgi_app_backend"
+        " apache has nothing to run the application in; use wsgi_app_backend instance"]
+    restricted = host_state(paths=ENABLED, content={
+        '/etc/apache2/conf-available/mod-wsgi.conf': 'WSGIPythonHome /srv/py\n  wsgirestrictembedded on\n'})
+    assert host_errors(tmp_path, restricted, wsgi_app_mode='embedded') == [
+        "wsgi_app_mode embedded needs Python in Apache's own processes, which WSGIRestrictEmbedded On"
+        " (apache_wsgi_restrict_embedded, /etc/apache2/conf-available/mod-wsgi.conf) forbids; set"
+        " apache_wsgi_restrict_embedded to false or keep wsgi_app_mode daemon"]
+
+
+def test_release_links_and_directories_the_role_did_not_make_are_refused(tmp_path):
+    state = host_state(paths=dict(ENABLED, **{
+        '/srv/shop/current': {'exists': True, 'type': 'directory'},
+        '/srv/shop/previous': {'exists': False},
+        '/srv/shop/releases/r1': {'exists': True, 'type': 'file'}}))
+    assert host_errors(tmp_path, state, wsgi_app_root='/srv/shop', wsgi_app_release={'id': 'r1'},
+                       wsgi_app_source={'type': 'git', 'repo': 'https://example.org/shop.git'}) == [
+        '/srv/shop/current is a directory, not the link to a release the role keeps there; move it away or choose'
+        ' another wsgi_app_root',
+        '/srv/shop/releases/r1 is a file, not a release directory']
+
+
+def test_nothing_is_checked_against_the_host_for_a_removal(tmp_path):
+    assert host_errors(tmp_path, host_state(mod_wsgi={'exists': True, 'version': '4.9.0', 'source': 'package'}),
+                       wsgi_app_state='absent', wsgi_app_daemon_options={'switch-interval': '0.005'}) == []
