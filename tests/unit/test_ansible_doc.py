@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the modwsgi.deploy collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""ansible-doc renders every module and every role entry point of the collection from
+"""ansible-doc renders every module, lookup and role entry point of the collection from
 DOCUMENTATION and argument_specs, every option with a description, a type and (unless
 required) a default."""
 
@@ -19,6 +19,8 @@ import pytest
 from conftest import REPO_ROOT
 
 MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(REPO_ROOT, 'plugins', 'modules'))
+                 if name.endswith('.py') and not name.startswith('_'))
+LOOKUPS = sorted(name[:-3] for name in os.listdir(os.path.join(REPO_ROOT, 'plugins', 'lookup'))
                  if name.endswith('.py') and not name.startswith('_'))
 ROLES = sorted(name for name in os.listdir(os.path.join(REPO_ROOT, 'roles'))
                if os.path.exists(os.path.join(REPO_ROOT, 'roles', name, 'meta', 'argument_specs.yml')))
@@ -66,6 +68,23 @@ def test_module_doc_renders_every_option(collections_path, module):
     assert doc['return']
     text = ansible_doc(collections_path, name)
     for option in list(doc['doc']['options']) + list(doc['return']):
+        assert option in text, option
+
+
+def test_every_lookup_is_found():
+    assert LOOKUPS == ['rendered', 'wsgi_app_input_errors']
+
+
+@pytest.mark.parametrize('lookup', LOOKUPS)
+def test_lookup_doc_renders_every_option(collections_path, lookup):
+    name = 'modwsgi.deploy.' + lookup
+    doc = json.loads(ansible_doc(collections_path, '--json', '-t', 'lookup', name))[name]
+    assert doc['doc']['short_description'] and doc['doc']['options']
+    assert_documented(lookup, doc['doc']['options'], defaults=False)
+    assert doc['examples'].strip()
+    assert doc['return']
+    text = ansible_doc(collections_path, '-t', 'lookup', name)
+    for option in doc['doc']['options']:
         assert option in text, option
 
 
