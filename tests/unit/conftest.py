@@ -8,6 +8,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import atexit
+import base64
 import importlib
 import io
 import json
@@ -20,6 +21,7 @@ import tarfile
 import tempfile
 
 import pytest
+import yaml
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -40,6 +42,52 @@ def _make_collection_importable():
 
 
 _make_collection_importable()
+
+
+def output_task(expression, out):
+    """A task that writes the value of a Jinja expression to the file out, for read_output.
+    base64: ansible-core 2.16 would turn a JSON text back into data before copy writes it."""
+    return {'name': 'Write the value to read', 'ansible.builtin.copy': {
+        'content': '{{ %s | to_json | b64encode }}' % expression, 'dest': str(out), 'mode': '0644'}}
+
+
+def read_output(out):
+    return json.loads(base64.b64decode(out.read_text()))
+
+
+def run_local_play(tmp_path, play, extra_vars=None, roles_path=None):
+    """ansible-playbook of one play on localhost, with this collection installed as
+    modwsgi.deploy; fails the test with Ansible's output when the play fails."""
+    collection = tmp_path / 'collections' / 'ansible_collections' / 'modwsgi' / 'deploy'
+    if not collection.exists():
+        collection.parent.mkdir(parents=True)
+        collection.symlink_to(REPO_ROOT)
+    playbook = tmp_path / 'playbook.yml'
+    playbook.write_text(yaml.safe_dump([play]))
+    extra = dict(extra_vars or {}, ansible_python_interpreter=sys.executable)
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / 'collections'))
+    if roles_path:
+        env['ANSIBLE_ROLES_PATH'] = str(roles_path)
+    ansible_playbook = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+    result = subprocess.run([ansible_playbook, '-i', 'localhost,', '-c', 'local', '-e', json.dumps(extra), str(playbook)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False,
+                            env=env)
+    assert result.returncode == 0, result.stdout
+
+
+def role_vars_value(tmp_path, role, expression, play_vars=None, extra_vars=None):
+    """The value of a Jinja expression over a role's defaults and vars (loaded by the play as
+    vars_files, so extra_vars override them), evaluated by a real ansible-playbook."""
+    out = tmp_path / 'value.b64'
+    run_local_play(tmp_path, {
+        'hosts': 'localhost', 'gather_facts': False,
+        'vars_files': [os.path.join(REPO_ROOT, 'roles', role, 'defaults', 'main.yml'),
+                       os.path.join(REPO_ROOT, 'roles', role, 'vars', 'main.yml')],
+        'vars': play_vars or {},
+        'tasks': [output_task(expression, out)],
+    }, extra_vars=extra_vars)
+    return read_output(out)
+
 
 CURRENT_XY = '%d.%d' % sys.version_info[:2]
 

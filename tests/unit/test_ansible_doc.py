@@ -51,40 +51,25 @@ def assert_documented(name, options, defaults=True):
             '%s: %s is optional but has no default' % (name, option)
 
 
-def test_every_module_and_role_is_found():
+def test_every_module_lookup_and_role_is_found():
     assert MODULES == ['apache_config', 'host_state', 'http_check', 'mod_wsgi_build', 'python_home']
+    assert LOOKUPS == ['rendered', 'wsgi_app_input_errors']
     # apache_control takes no arguments: it holds the handlers, and a spec of its main would add
     # a validation task to every play that uses the collection.
     assert ROLES == ['apache', 'wsgi_app']
 
 
-@pytest.mark.parametrize('module', MODULES)
-def test_module_doc_renders_every_option(collections_path, module):
-    name = 'modwsgi.deploy.' + module
-    doc = json.loads(ansible_doc(collections_path, '--json', name))[name]
+@pytest.mark.parametrize('plugin_type, plugin', [('module', name) for name in MODULES]
+                         + [('lookup', name) for name in LOOKUPS])
+def test_plugin_doc_renders_every_option(collections_path, plugin_type, plugin):
+    name = 'modwsgi.deploy.' + plugin
+    doc = json.loads(ansible_doc(collections_path, '--json', '-t', plugin_type, name))[name]
     assert doc['doc']['short_description'] and doc['doc']['options']
-    assert_documented(module, doc['doc']['options'], defaults=False)
+    assert_documented(plugin, doc['doc']['options'], defaults=False)
     assert doc['examples'].strip()
     assert doc['return']
-    text = ansible_doc(collections_path, name)
+    text = ansible_doc(collections_path, '-t', plugin_type, name)
     for option in list(doc['doc']['options']) + list(doc['return']):
-        assert option in text, option
-
-
-def test_every_lookup_is_found():
-    assert LOOKUPS == ['rendered', 'wsgi_app_input_errors']
-
-
-@pytest.mark.parametrize('lookup', LOOKUPS)
-def test_lookup_doc_renders_every_option(collections_path, lookup):
-    name = 'modwsgi.deploy.' + lookup
-    doc = json.loads(ansible_doc(collections_path, '--json', '-t', 'lookup', name))[name]
-    assert doc['doc']['short_description'] and doc['doc']['options']
-    assert_documented(lookup, doc['doc']['options'], defaults=False)
-    assert doc['examples'].strip()
-    assert doc['return']
-    text = ansible_doc(collections_path, '-t', 'lookup', name)
-    for option in doc['doc']['options']:
         assert option in text, option
 
 

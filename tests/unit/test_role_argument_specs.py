@@ -128,9 +128,9 @@ class Role(object):
 
     def references(self):
         """{variable: ['file:line', ...]} for every prefixed name in tasks/*.yml, handlers/*.yml, templates/*.j2,
-        vars/*.yml and the role's plugin_utils; a role's name in a FQCN (modwsgi.deploy.apache_control) or a path (../apache_control/) is
-        not a variable, nor is a stem
-        ending in "_" (a comment's "the wsgi_app_venv_* variables")."""
+        vars/*.yml and the role's plugin_utils; a role's name in a FQCN (modwsgi.deploy.apache_control) or a
+        path (../apache_control/) is not a variable, nor is a stem ending in "_" (a comment's "the
+        wsgi_app_venv_* variables")."""
         pattern = re.compile(r'(?<![./\w])%s[a-z0-9_]*[a-z0-9]\b' % re.escape(self.prefix))
         found = {}
         for path in self.task_files() + self.template_files() + self.vars_files() + self.plugin_files():

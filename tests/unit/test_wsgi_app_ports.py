@@ -8,35 +8,12 @@ scenario proves the result on real Apache)."""
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import json
-import os
-import subprocess
-import sys
-
-import yaml
-
-from conftest import REPO_ROOT
-
-ROLE = os.path.join(REPO_ROOT, 'roles', 'wsgi_app')
+from conftest import role_vars_value
 
 
 def listen_ports(tmp_path, matches, **variables):
-    out = tmp_path / 'ports.json'
-    playbook = tmp_path / 'playbook.yml'
-    playbook.write_text(yaml.safe_dump([{
-        'hosts': 'localhost', 'gather_facts': False,
-        'vars_files': [os.path.join(ROLE, 'defaults', 'main.yml'), os.path.join(ROLE, 'vars', 'main.yml')],
-        'vars': {'wsgi_app_host_state': {'matches': matches}},
-        'tasks': [{'ansible.builtin.copy': {'content': '{{ wsgi_app_listen_ports | to_json }}', 'dest': str(out),
-                                            'mode': '0644'}}],
-    }]))
-    # Extra vars: above the role defaults the play loads as vars_files.
-    extra = dict(variables, ansible_python_interpreter=sys.executable)
-    ansible_playbook = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-    result = subprocess.run([ansible_playbook, '-i', 'localhost,', '-c', 'local', '-e', json.dumps(extra), str(playbook)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
-    assert result.returncode == 0, result.stdout
-    return json.loads(out.read_text())
+    return role_vars_value(tmp_path, 'wsgi_app', 'wsgi_app_listen_ports',
+                           play_vars={'wsgi_app_host_state': {'matches': matches}}, extra_vars=variables)
 
 
 def test_every_enabled_sites_port_once_with_this_apps_own(tmp_path):

@@ -9,42 +9,12 @@ that it resolves only the variables its checks need, and where it looks for file
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import base64
-import json
-import os
-import subprocess
-import sys
-
-import yaml
-
-from conftest import REPO_ROOT
-
-ROLE = os.path.join(REPO_ROOT, 'roles', 'wsgi_app')
+from conftest import role_vars_value
 
 
 def input_errors(tmp_path, check='input', **variables):
-    collections = tmp_path / 'collections' / 'ansible_collections' / 'modwsgi'
-    if not collections.exists():
-        collections.mkdir(parents=True)
-        (collections / 'deploy').symlink_to(REPO_ROOT)
-    out = tmp_path / 'errors.b64'
-    playbook = tmp_path / 'playbook.yml'
-    playbook.write_text(yaml.safe_dump([{
-        'hosts': 'localhost', 'gather_facts': False,
-        'vars_files': [os.path.join(ROLE, 'defaults', 'main.yml'), os.path.join(ROLE, 'vars', 'main.yml')],
-        'tasks': [{'ansible.builtin.copy': {
-            # base64: ansible-core 2.16 would turn a JSON text back into data before copy writes it.
-            'content': "{{ query('modwsgi.deploy.wsgi_app_input_errors', '%s') | to_json | b64encode }}" % check,
-            'dest': str(out), 'mode': '0644'}}],
-    }]))
-    # Extra vars: above the role defaults the play loads as vars_files.
-    extra = dict(variables, ansible_python_interpreter=sys.executable)
-    ansible_playbook = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-    result = subprocess.run([ansible_playbook, '-i', 'localhost,', '-c', 'local', '-e', json.dumps(extra), str(playbook)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False,
-                            env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / 'collections')))
-    assert result.returncode == 0, result.stdout
-    return json.loads(base64.b64decode(out.read_text()))
+    return role_vars_value(tmp_path, 'wsgi_app', "query('modwsgi.deploy.wsgi_app_input_errors', '%s')" % check,
+                           extra_vars=variables)
 
 
 def test_the_defaults_pass(tmp_path):
