@@ -75,14 +75,19 @@ def run_local_play(tmp_path, play, extra_vars=None, roles_path=None):
     assert result.returncode == 0, result.stdout
 
 
+def role_vars_files(role):
+    """A role's defaults and vars, as a play's vars_files (which extra_vars override)."""
+    return [os.path.join(REPO_ROOT, 'roles', role, 'defaults', 'main.yml'),
+            os.path.join(REPO_ROOT, 'roles', role, 'vars', 'main.yml')]
+
+
 def role_vars_value(tmp_path, role, expression, play_vars=None, extra_vars=None):
     """The value of a Jinja expression over a role's defaults and vars (loaded by the play as
     vars_files, so extra_vars override them), evaluated by a real ansible-playbook."""
     out = tmp_path / 'value.b64'
     run_local_play(tmp_path, {
         'hosts': 'localhost', 'gather_facts': False,
-        'vars_files': [os.path.join(REPO_ROOT, 'roles', role, 'defaults', 'main.yml'),
-                       os.path.join(REPO_ROOT, 'roles', role, 'vars', 'main.yml')],
+        'vars_files': role_vars_files(role),
         'vars': play_vars or {},
         'tasks': [output_task(expression, out)],
     }, extra_vars=extra_vars)

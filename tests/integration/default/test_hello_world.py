@@ -78,6 +78,8 @@ def test_daemon_processes_carry_the_group_name_and_a_dedicated_user(host):
     user = host.user(GROUP)
     assert user.shell == "/usr/sbin/nologin"
     assert user.uid < 1000  # a system account
+    assert user.group == GROUP and user.gid < 1000  # with a system group of its name
+    assert user.home == "/nonexistent"
     # The daemon user can read the code but not change it.
     assert host.run("su -s /bin/sh -c 'test -w %s' %s", SCRIPT, GROUP).rc != 0
     assert host.run("su -s /bin/sh -c 'test -w %s' %s", os.path.dirname(SCRIPT), GROUP).rc != 0

@@ -9,7 +9,7 @@ that it resolves only the variables its checks need, and where it looks for file
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from conftest import role_vars_value
+from conftest import output_task, read_output, role_vars_files, role_vars_value, run_local_play
 
 
 def input_errors(tmp_path, check='input', **variables):
@@ -56,6 +56,17 @@ def test_numbers_are_read_as_jinja_int_reads_them(tmp_path):
         'wsgi_app_processes must be at least 1 (got many)',
         'wsgi_app_hsts_max_age must be 0 or more seconds (got -1)',
     ]
+
+
+def test_a_check_it_does_not_know_fails_the_lookup_naming_the_checks(tmp_path):
+    out = tmp_path / 'message.b64'
+    run_local_play(tmp_path, {
+        'hosts': 'localhost', 'gather_facts': False, 'vars_files': role_vars_files('wsgi_app'),
+        'tasks': [{'block': [{'ansible.builtin.debug': {
+            'msg': "{{ query('modwsgi.deploy.wsgi_app_input_errors', 'input', 'hosts') }}"}}],
+            'rescue': [output_task('ansible_failed_result.msg', out)]}],
+    })
+    assert 'wsgi_app_input_errors: the checks are input and host, not hosts' in read_output(out)
 
 
 def test_only_the_variables_a_check_needs_are_resolved(tmp_path):
