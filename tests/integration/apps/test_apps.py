@@ -36,6 +36,10 @@ def test_each_app_has_its_own_user_group_and_venv(host, get):
         assert reports[name]["user"] == name
         assert reports[name]["prefix"] == "/srv/%s/venv" % name
         assert host.user(name).shell == "/usr/sbin/nologin"
+        # gamma's group has a name of its own, the others their user's; all are system groups.
+        unix_group = "gamma-daemons" if name == "gamma" else name
+        assert reports[name]["unix_group"] == host.user(name).group == unix_group
+        assert host.group(unix_group).gid < 1000
     assert reports["alpha"]["pid"] != reports["beta"]["pid"]
 
 

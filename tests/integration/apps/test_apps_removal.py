@@ -35,9 +35,12 @@ def test_removing_an_app_stops_listening_on_the_ports_only_it_used(host, tmp_pat
         "wsgi_app_state": "absent",
         "wsgi_app_name": "gamma",
         "wsgi_app_site": "gamma",
+        "wsgi_app_group": "gamma-daemons",
         "wsgi_app_script_dir": "/srv/gamma app/code",
     }), tmp_path)
     assert rc == 0, output
+    assert not host.user("gamma").exists
+    assert not host.group("gamma-daemons").exists
     listens = [line for line in host.file("/etc/apache2/ports.conf").content_string.splitlines()
                if line.startswith("Listen")]
     # 443 stays: alpha still uses it, though gamma and beta (TLS too) are gone.
