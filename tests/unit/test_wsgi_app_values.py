@@ -6,7 +6,7 @@ an Apache file has one, and each kind's pattern refuses what could inject a dire
 the apache role checks each of its free-form options too.
 
 The patterns run here with Python's re, as Jinja's match test runs them; the molecule
-failure scenario proves the role applies them, variable by variable, on real hosts.
+default scenario's refusal test proves the role applies them, variable by variable, on real hosts.
 """
 
 from __future__ import (absolute_import, division, print_function)

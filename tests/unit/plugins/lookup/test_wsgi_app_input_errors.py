@@ -2,7 +2,7 @@
 # Copyright: Contributors to the modwsgi.deploy collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """wsgi_app_input_errors: the wsgi_app role's input check, run by a real ansible-playbook
-over the role's own defaults and vars. The molecule failure scenario proves every refusal
+over the role's own defaults and vars. The default scenario's refusal test proves every refusal
 on real hosts, before anything changes; this proves the lookup itself: what it reports,
 that it resolves only the variables its checks need, and where it looks for files."""
 
