@@ -2,9 +2,11 @@
 Python 3.6, which the package would have accepted, is refused with the same clear
 message a 3.8 venv gets with the package (tests/integration/python_home), before any
 Apache file changes."""
+import os
+
 from conftest import assert_mismatch_refused, role_playbook
 
-testinfra_hosts = ["ansible://modwsgi-ubuntu1804"]
+testinfra_hosts = ["ansible://%s-ubuntu1804" % os.environ.get("MODWSGI_CONTAINER_PREFIX", "modwsgi")]
 
 
 def test_mismatch_a_python_36_venv_is_refused_with_a_build_for_38(host, tmp_path):

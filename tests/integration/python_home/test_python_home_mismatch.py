@@ -1,11 +1,13 @@
 """A venv made from another Python X.Y than mod_wsgi's fails the play with the
 module's message before any Apache file changes. Ubuntu 18.04 is the platform whose
 archive offers another Python 3 (3.8) beside mod_wsgi's 3.6."""
+import os
+
 import pytest
 
 from conftest import assert_mismatch_refused, role_playbook
 
-testinfra_hosts = ["ansible://modwsgi-ubuntu1804"]
+testinfra_hosts = ["ansible://%s-ubuntu1804" % os.environ.get("MODWSGI_CONTAINER_PREFIX", "modwsgi")]
 
 APP_PLAYBOOK = role_playbook("wsgi_app", {
     "wsgi_app_name": "mismatch",
