@@ -80,7 +80,8 @@ second_lane() {
     (
         export MODWSGI_CONTAINER_PREFIX=modwsgi-lane2 ANSIBLE_HOME=$CACHE_DIR/ansible-2.16-lane2
         mkdir -p "$ANSIBLE_HOME"
-        [ -z "${ANSIBLE_COLLECTIONS_PATH:-}" ] || export ANSIBLE_COLLECTIONS_PATH=$ANSIBLE_HOME/collections:$ANSIBLE_COLLECTIONS_PATH
+        [ -z "${ANSIBLE_COLLECTIONS_PATH:-}" ] ||
+            export ANSIBLE_COLLECTIONS_PATH=$ANSIBLE_HOME/collections:$ANSIBLE_COLLECTIONS_PATH
         log "== molecule (ansible-core 2.16, second lane)"
         each_scenario "$second_lane_scenarios" molecule test
     ) || rc=$?

@@ -74,9 +74,10 @@ def injection_cases():
 
 
 def apache_injection_cases():
+    names = APACHE_VARS["apache_directive_values"]
     return [("every apache directive value's %s" % label, "apache",
-             dict((name, (APACHE_DEFAULTS[name] or "/srv/venv") + suffix) for name in APACHE_VARS["apache_directive_values"]),
-             ["- %s must not contain white space" % name for name in APACHE_VARS["apache_directive_values"]])
+             dict((name, (APACHE_DEFAULTS[name] or "/srv/venv") + suffix) for name in names),
+             ["- %s must not contain white space" % name for name in names])
             for suffix, label in SUFFIXES]
 
 
