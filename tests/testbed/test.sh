@@ -61,15 +61,39 @@ step "unit tests" python -m pytest tests/unit -q -p no:cacheprovider --junitxml 
 collect "target images and tool environments"
 # Two lanes, as the machines have two CPUs (a third slowed every scenario about 2.5 times).
 # In the background, the lines 2.19, 2.20, then 2.21, each its ansible-lint, sanity and
-# scenarios (line.sh: containers, molecule state and reports of its own), then the 2.16
-# scenarios of second_lane_scenarios and the packaging test; here, the other 2.16
-# scenarios. In the last fresh run before this split the lanes took 3527 s (2.16, packaging)
-# and 3659 s (the lines, each with the failure scenario since folded into default).
-second_lane_scenarios="python_home"
-first_lane_scenarios=
-for scenario in $(line_scenarios 2.16); do
-    [[ " $second_lane_scenarios " == *" $scenario "* ]] || first_lane_scenarios+="$scenario "
-done
+# scenarios (line.sh: containers, molecule state and reports of its own). The 2.16
+# scenarios, longest first, then the packaging test, are a queue both lanes take from: this
+# one from the start, the other once its lines are done. So the lanes end within one item of
+# each other, however fast the machine is (with a fixed split, the last fresh run's lanes
+# ended 9 minutes apart).
+queue=$CACHE_DIR/queue-2.16
+{ line_scenarios 2.16 | tr ' ' '\n'; echo packaging; } >"$queue"
+# Prints the queue's next item and removes it; prints nothing once it is empty.
+take_from_queue() {
+    (
+        flock 9
+        head -n 1 "$queue"
+        sed -i 1d "$queue"
+    ) 9>"$queue.lock"
+}
+# run_queue LANE: runs the queue's items until it is empty, going on after a failure, and
+# fails naming the items that failed.
+run_queue() {
+    local item item_started failed_items=()
+    while item=$(take_from_queue) && [ -n "$item" ]; do
+        item_started=$SECONDS
+        if [ "$item" = packaging ]; then
+            # A container and a collections path of its own; the module code on each target
+            # Python, containers of its own.
+            python -m pytest tests/integration/packaging tests/integration/target_pythons \
+                -q -p no:cacheprovider --junitxml "$junit/packaging.xml" || failed_items+=("$item")
+        else
+            molecule test -s "$item" || failed_items+=("$item")
+        fi
+        log "== $item (ansible-core 2.16, $1): $(( SECONDS - item_started ))s"
+    done
+    [ ${#failed_items[@]} -eq 0 ] || { log "failed in the $1: ${failed_items[*]}"; return 1; }
+}
 second_lane() {
     local core rc=0
     for core in "${other_cores[@]}"; do
@@ -82,19 +106,13 @@ second_lane() {
         mkdir -p "$ANSIBLE_HOME"
         [ -z "${ANSIBLE_COLLECTIONS_PATH:-}" ] ||
             export ANSIBLE_COLLECTIONS_PATH=$ANSIBLE_HOME/collections:$ANSIBLE_COLLECTIONS_PATH
-        log "== molecule (ansible-core 2.16, second lane)"
-        each_scenario "$second_lane_scenarios" molecule test
+        run_queue "second lane"
     ) || rc=$?
-    # The packaging test uses a container and a collections path of its own; the module code
-    # on each target Python, containers of its own.
-    log "== packaging and target Pythons"
-    python -m pytest tests/integration/packaging tests/integration/target_pythons \
-        -q -p no:cacheprovider --junitxml "$junit/packaging.xml" || rc=$?
     return "$rc"
 }
-background "ansible-core ${other_cores[*]}, then the rest of 2.16" second_lane
-step "molecule (ansible-core 2.16)" each_scenario "$first_lane_scenarios" molecule test
-collect "ansible-core ${other_cores[*]}, then the rest of 2.16"
+background "ansible-core ${other_cores[*]}, then 2.16 from the queue" second_lane
+step "ansible-core 2.16 scenarios and packaging, from the queue" run_queue "first lane"
+collect "ansible-core ${other_cores[*]}, then 2.16 from the queue"
 
 log "wall time: $(( $(date +%s) - started ))s"
 [ ${#failed[@]} -eq 0 ] || log "failed steps: ${failed[*]}"
