@@ -65,7 +65,7 @@ collect "target images and tool environments"
 # scenarios, longest first, then the packaging test, are a queue both lanes take from: this
 # one from the start, the other once its lines are done. So the lanes end within one item of
 # each other, however fast the machine is (with a fixed split, the last fresh run's lanes
-# ended 9 minutes apart).
+# ended 5 minutes apart).
 queue=$CACHE_DIR/queue-2.16
 { line_scenarios 2.16 | tr ' ' '\n'; echo packaging; } >"$queue"
 # Prints the queue's next item and removes it; prints nothing once it is empty.
