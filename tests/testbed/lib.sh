@@ -75,6 +75,17 @@ line_scenarios() {
     esac
 }
 
+# `own_molecule_state PREFIX ANSIBLE_HOME` gives the molecule runs that follow in this shell
+# containers (PREFIX-*) and a molecule state (the copy of the collection it installs, its
+# instances' files) of their own, so they run beside other molecule runs.
+own_molecule_state() {
+    export MODWSGI_CONTAINER_PREFIX=$1 ANSIBLE_HOME=$2
+    mkdir -p "$ANSIBLE_HOME"
+    # Where a collections path is set, the copy molecule installs must stay on it.
+    [ -z "${ANSIBLE_COLLECTIONS_PATH:-}" ] ||
+        export ANSIBLE_COLLECTIONS_PATH=$ANSIBLE_HOME/collections:$ANSIBLE_COLLECTIONS_PATH
+}
+
 # `each_scenario "SCENARIOS" COMMAND...` runs `COMMAND... -s <scenario>` for each scenario,
 # going on after a failure (molecule test --all stops at the first), logs each one's wall
 # time, and fails naming the scenarios that failed.

@@ -37,15 +37,11 @@ bin=$("$TESTBED_DIR/venv.sh" "$REPO_ROOT/requirements/core-$core.txt" "$REPO_ROO
 cd "$REPO_ROOT"
 # molecule runs ansible-galaxy, ansible-playbook and pytest by name: this venv's first.
 export PATH=$bin:$PATH
-export ANSIBLE_HOME=$CACHE_DIR/ansible-$core
-export MODWSGI_CONTAINER_PREFIX=modwsgi-core${core//./}
+own_molecule_state "modwsgi-core${core//./}" "$CACHE_DIR/ansible-$core"
 # The rolling scenario's three hosts (its platforms replace the base config's): the line's
 # Ubuntu.
 MODWSGI_ROLLING_IMAGE=modwsgi-testbed/target:$(grep -o 'ubuntu-[0-9.]*-[a-z]*' ".config/molecule/core-$core.yml" | head -1)
 export MODWSGI_ROLLING_IMAGE
-mkdir -p "$ANSIBLE_HOME"
-# Where a collections path is set, the copy molecule installs must stay on it.
-[ -z "${ANSIBLE_COLLECTIONS_PATH:-}" ] || export ANSIBLE_COLLECTIONS_PATH=$ANSIBLE_HOME/collections:$ANSIBLE_COLLECTIONS_PATH
 log "ansible-core $(python -c 'import ansible; print(ansible.__version__)') on Python $(python -c 'import platform; print(platform.python_version())'), containers $MODWSGI_CONTAINER_PREFIX-*"
 line_molecule() { molecule -c .config/molecule/config.yml -c ".config/molecule/core-$core.yml" test "$@"; }
 case ${1:-} in

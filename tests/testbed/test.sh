@@ -76,42 +76,38 @@ take_from_queue() {
         sed -i 1d "$queue"
     ) 9>"$queue.lock"
 }
-# run_queue LANE: runs the queue's items until it is empty, going on after a failure, and
-# fails naming the items that failed.
+# run_queue: runs the queue's items until it is empty, going on after a failure, and fails
+# if one failed (each_scenario names the scenarios that failed).
 run_queue() {
-    local item item_started failed_items=()
+    local item rc=0
     while item=$(take_from_queue) && [ -n "$item" ]; do
-        item_started=$SECONDS
         if [ "$item" = packaging ]; then
             # A container and a collections path of its own; the module code on each target
             # Python, containers of its own.
+            log "== packaging and target Pythons"
             python -m pytest tests/integration/packaging tests/integration/target_pythons \
-                -q -p no:cacheprovider --junitxml "$junit/packaging.xml" || failed_items+=("$item")
+                -q -p no:cacheprovider --junitxml "$junit/packaging.xml" || { log "packaging failed"; rc=1; }
         else
-            molecule test -s "$item" || failed_items+=("$item")
+            each_scenario "$item" molecule test || rc=1
         fi
-        log "== $item (ansible-core 2.16, $1): $(( SECONDS - item_started ))s"
     done
-    [ ${#failed_items[@]} -eq 0 ] || { log "failed in the $1: ${failed_items[*]}"; return 1; }
+    return "$rc"
 }
 second_lane() {
     local core rc=0
     for core in "${other_cores[@]}"; do
         "$TESTBED_DIR/line.sh" "$core" || rc=$?
     done
-    # Beside the first lane's 2.16 scenarios: containers and a molecule state of their own,
-    # as a line has.
+    # Beside the first lane's 2.16 scenarios, as a line is.
     (
-        export MODWSGI_CONTAINER_PREFIX=modwsgi-lane2 ANSIBLE_HOME=$CACHE_DIR/ansible-2.16-lane2
-        mkdir -p "$ANSIBLE_HOME"
-        [ -z "${ANSIBLE_COLLECTIONS_PATH:-}" ] ||
-            export ANSIBLE_COLLECTIONS_PATH=$ANSIBLE_HOME/collections:$ANSIBLE_COLLECTIONS_PATH
-        run_queue "second lane"
+        own_molecule_state modwsgi-lane2 "$CACHE_DIR/ansible-2.16-lane2"
+        log "== ansible-core 2.16, from the queue"
+        run_queue
     ) || rc=$?
     return "$rc"
 }
 background "ansible-core ${other_cores[*]}, then 2.16 from the queue" second_lane
-step "ansible-core 2.16 scenarios and packaging, from the queue" run_queue "first lane"
+step "ansible-core 2.16 scenarios and packaging, from the queue" run_queue
 collect "ansible-core ${other_cores[*]}, then 2.16 from the queue"
 
 log "wall time: $(( $(date +%s) - started ))s"
